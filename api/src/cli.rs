@@ -1,0 +1,181 @@
+//! The `callboard` command line: `serve`, `demo`, `migrate`, `schema`,
+//! `tenants create`, `import`.
+
+use crate::config::{DatabaseConfig, LogFormat, ServerConfig};
+use crate::db::{Db, redact_url};
+use crate::startup::Application;
+use crate::{demo, import, telemetry, tenant};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use uuid::Uuid;
+
+/// callboard: multi-tenant GraphQL analytics for AI voice-calling platforms.
+#[derive(Debug, Parser)]
+#[command(name = "callboard", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the production server (migrates the database first).
+    Serve {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        #[command(flatten)]
+        server: ServerConfig,
+    },
+    /// Run a server on an embedded SQLite file with a realistic demo tenant,
+    /// and print the GraphiQL URL and a demo API key.
+    Demo {
+        /// The demo's SQLite file (created and seeded on first run, reused after).
+        #[arg(long, default_value = "callboard-demo.db")]
+        data: PathBuf,
+        /// Delete the demo file first and seed afresh.
+        #[arg(long)]
+        reset: bool,
+        #[command(flatten)]
+        server: ServerConfig,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+    /// Print the GraphQL schema (SDL); `callboard schema > schema.graphql`.
+    Schema,
+    /// Manage tenants (the operator's tasks, from the shell).
+    Tenants {
+        #[command(subcommand)]
+        command: TenantsCommand,
+    },
+    /// Import an NDJSON file of events, analyses and transcripts into a tenant.
+    Import {
+        /// The tenant's id (as printed by `tenants create`).
+        #[arg(long)]
+        tenant: Uuid,
+        /// One JSON message a line: {"kind":"event"|"analysis"|"transcript", ...}.
+        file: PathBuf,
+        /// Messages per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: usize,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TenantsCommand {
+    /// Create a tenant and print its id and first API key.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// IANA time zone, e.g. Asia/Kolkata.
+        #[arg(long)]
+        timezone: String,
+        /// ISO 3166-1 alpha-2 country for national phone numbers.
+        #[arg(long, default_value = "IN")]
+        default_country: String,
+        /// Credits charged per billed minute.
+        #[arg(long, default_value_t = 1)]
+        credits_per_minute: i32,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+    /// List tenants.
+    List {
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+}
+
+/// Parses the command line and runs the command.
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { database, server } => {
+            telemetry::init(server.log_format);
+            let db = Db::connect_and_migrate(&database).await?;
+            let app = Application::build(server.clone(), db).await?;
+            tracing::info!(
+                database = %redact_url(&database.database_url),
+                "callboard listening on http://{}:{}/graphql",
+                server.bind.ip(),
+                app.port()
+            );
+            app.run_until_stopped().await
+        }
+        Command::Demo {
+            data,
+            reset,
+            server,
+        } => {
+            telemetry::init(server.log_format);
+            demo::run(&data, reset, server).await
+        }
+        Command::Migrate { database } => {
+            telemetry::init(LogFormat::Text);
+            Db::connect_and_migrate(&database).await?;
+            println!(
+                "migrations applied to {}",
+                redact_url(&database.database_url)
+            );
+            Ok(())
+        }
+        Command::Schema => {
+            print!("{}", crate::graphql::schema::sdl());
+            Ok(())
+        }
+        Command::Tenants {
+            command:
+                TenantsCommand::Create {
+                    name,
+                    timezone,
+                    default_country,
+                    credits_per_minute,
+                    database,
+                },
+        } => {
+            telemetry::init(LogFormat::Text);
+            let db = Db::connect_and_migrate(&database).await?;
+            let input = tenant::NewTenant {
+                name,
+                timezone,
+                default_country: Some(default_country),
+                credits_per_minute: Some(credits_per_minute),
+            };
+            let (tenant, key) = tenant::create_tenant(db.conn(), input).await?;
+            println!("tenant id:   {}", tenant.id);
+            println!("api key:     {}", key.secret);
+            println!("(the key has scopes READ, INGEST, ADMIN and is shown only now)");
+            Ok(())
+        }
+        Command::Tenants {
+            command: TenantsCommand::List { database },
+        } => {
+            telemetry::init(LogFormat::Text);
+            let db = Db::connect_and_migrate(&database).await?;
+            for t in tenant::list_tenants(db.conn()).await? {
+                println!(
+                    "{}  {}  {}  {}",
+                    t.id,
+                    t.timezone,
+                    if t.active { "active" } else { "suspended" },
+                    t.name
+                );
+            }
+            Ok(())
+        }
+        Command::Import {
+            tenant,
+            file,
+            batch,
+            database,
+        } => {
+            telemetry::init(LogFormat::Text);
+            let db = Db::connect_and_migrate(&database).await?;
+            import::run(&db, tenant, &file, batch).await
+        }
+    }
+}

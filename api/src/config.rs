@@ -1,0 +1,119 @@
+//! Typed configuration: command-line flags with environment fallbacks.
+//! Every limit lives here with its default, unit and error code.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+/// A secret that never prints: `Debug` and `Display` show `[redacted]`.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself; call only where it is compared or used.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.len() < 16 {
+            return Err("the operator secret must be at least 16 characters".into());
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Settings of the HTTP server (`serve` and `demo`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    #[arg(long, env = "CALLBOARD_BIND", default_value = "127.0.0.1:8000")]
+    pub bind: SocketAddr,
+    /// Operator secret for tenant administration (at least 16 characters).
+    /// Operator operations answer FORBIDDEN while it is unset.
+    #[arg(long, env = "CALLBOARD_ADMIN_SECRET", hide_env_values = true)]
+    pub admin_secret: Option<Secret>,
+    /// Origins allowed by CORS, comma-separated (e.g. `https://app.example.com`).
+    /// Empty: no cross-origin browser access.
+    #[arg(long, env = "CALLBOARD_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Largest accepted request body, in bytes (default 2 MiB; HTTP 413 beyond).
+    #[arg(long, env = "CALLBOARD_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Deepest accepted query nesting (default 12; a validation error beyond).
+    #[arg(long, env = "CALLBOARD_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+    /// Highest accepted query complexity, counted by async-graphql
+    /// (default 5000; a validation error beyond).
+    #[arg(long, env = "CALLBOARD_MAX_COMPLEXITY", default_value_t = 5000)]
+    pub max_complexity: usize,
+    /// Time limit of one request, in seconds (default 30; HTTP 408 beyond).
+    #[arg(long, env = "CALLBOARD_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+    /// Log format.
+    #[arg(long, env = "CALLBOARD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// Settings of the database connection.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseConfig {
+    /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://callboard.db?mode=rwc"
+    )]
+    pub database_url: String,
+    /// Connections in the pool (default 10 on PostgreSQL, 4 on SQLite, whose
+    /// writes are serialised anyway).
+    #[arg(long, env = "CALLBOARD_DB_MAX_CONNECTIONS")]
+    pub db_max_connections: Option<u32>,
+}
+
+impl ServerConfig {
+    /// Defaults for tests and embedding: port 0 on loopback, no operator.
+    pub fn for_tests() -> Self {
+        Self {
+            bind: "127.0.0.1:0".parse().expect("valid address"),
+            admin_secret: None,
+            cors_origins: Vec::new(),
+            max_body_bytes: 2 * 1024 * 1024,
+            max_depth: 12,
+            max_complexity: 5000,
+            request_timeout_secs: 30,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let secret: Secret = "a-very-long-operator-secret".parse().unwrap();
+        assert_eq!(format!("{secret:?}"), "[redacted]");
+        assert!("short".parse::<Secret>().is_err());
+    }
+}

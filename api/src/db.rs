@@ -1,0 +1,130 @@
+//! Database connections: SQLite (embedded default) or PostgreSQL, picked by
+//! the URL, and the write gate that makes SQLite's single writer explicit.
+
+use crate::config::DatabaseConfig;
+use anyhow::Context;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend, TransactionTrait};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard};
+
+/// The database handle shared by every request.
+#[derive(Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+    /// SQLite has one writer: write transactions queue here instead of
+    /// failing with SQLITE_BUSY. PostgreSQL needs no gate.
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+impl Db {
+    /// Connects, applying the backend's settings; does not migrate.
+    pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Self> {
+        let url = &config.database_url;
+        let is_sqlite = url.starts_with("sqlite:");
+        let mut options = ConnectOptions::new(url.clone());
+        options
+            .max_connections(
+                config
+                    .db_max_connections
+                    .unwrap_or(if is_sqlite { 4 } else { 10 }),
+            )
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        if is_sqlite {
+            options.map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(30))
+            });
+        }
+        let conn = sea_orm::Database::connect(options)
+            .await
+            .with_context(|| format!("connecting to {}", redact_url(url)))?;
+        let write_gate = is_sqlite.then(|| Arc::new(Mutex::new(())));
+        Ok(Self { conn, write_gate })
+    }
+
+    /// Connects and applies pending migrations.
+    pub async fn connect_and_migrate(config: &DatabaseConfig) -> anyhow::Result<Self> {
+        let db = Self::connect(config).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let _gate = self.write_gate().await;
+        Migrator::up(&self.conn, None)
+            .await
+            .context("running migrations")
+    }
+
+    /// The connection pool, for reads.
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// Waits for the right to write (SQLite) or returns at once (PostgreSQL).
+    /// Hold the guard for the whole write transaction.
+    pub async fn write_gate(&self) -> Option<MutexGuard<'_, ()>> {
+        match &self.write_gate {
+            Some(gate) => Some(gate.lock().await),
+            None => None,
+        }
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        self.conn.ping().await.is_ok()
+    }
+
+    /// Begins a write transaction (after the write gate on SQLite).
+    pub async fn begin_write(
+        &self,
+    ) -> Result<(sea_orm::DatabaseTransaction, Option<MutexGuard<'_, ()>>), sea_orm::DbErr> {
+        let gate = self.write_gate().await;
+        let txn = self.conn.begin().await?;
+        Ok((txn, gate))
+    }
+}
+
+/// A database URL with any password replaced, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            redact_url("postgres://app:hunter2@db:5432/cb"),
+            "postgres://app:***@db:5432/cb"
+        );
+        assert_eq!(redact_url("postgres://app@db/cb"), "postgres://app@db/cb");
+        assert_eq!(
+            redact_url("sqlite://callboard.db?mode=rwc"),
+            "sqlite://callboard.db?mode=rwc"
+        );
+    }
+}

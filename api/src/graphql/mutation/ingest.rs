@@ -1,0 +1,62 @@
+//! The ingest mutations (INGEST scope; ADMIN grants it too).
+
+use crate::graphql::ContextExt;
+use crate::graphql::types::Agent;
+use crate::ingest::input::{AgentInput, CallEventInput, LeadAnalysisInput, TranscriptInput};
+use crate::ingest::{self, IngestResult};
+use crate::tenant as tenants;
+use async_graphql::{Context, Object, Result};
+use entity::enums::ApiKeyScope;
+
+#[derive(Default)]
+pub struct IngestMutation;
+
+#[Object]
+impl IngestMutation {
+    /// Creates or updates agents by external id. Refused whole on bad input.
+    async fn upsert_agents(
+        &self,
+        ctx: &Context<'_>,
+        agents: Vec<AgentInput>,
+    ) -> Result<Vec<Agent>> {
+        let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
+        let stored = ingest::agents::upsert(ctx.db()?, tenant, agents).await?;
+        Ok(stored.into_iter().map(Agent::from).collect())
+    }
+
+    /// Ingests call events: each accepted, a duplicate, or rejected.
+    async fn ingest_call_events(
+        &self,
+        ctx: &Context<'_>,
+        events: Vec<CallEventInput>,
+    ) -> Result<IngestResult> {
+        let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
+        let db = ctx.db()?;
+        let tenant = tenants::find_tenant(db.conn(), tenant).await?;
+        Ok(ingest::events::ingest(db, &tenant, events).await?)
+    }
+
+    /// Ingests AI lead analyses.
+    async fn ingest_lead_analyses(
+        &self,
+        ctx: &Context<'_>,
+        analyses: Vec<LeadAnalysisInput>,
+    ) -> Result<IngestResult> {
+        let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
+        let db = ctx.db()?;
+        let tenant = tenants::find_tenant(db.conn(), tenant).await?;
+        Ok(ingest::analyses::ingest(db, &tenant, analyses).await?)
+    }
+
+    /// Ingests transcripts.
+    async fn ingest_transcripts(
+        &self,
+        ctx: &Context<'_>,
+        transcripts: Vec<TranscriptInput>,
+    ) -> Result<IngestResult> {
+        let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
+        let db = ctx.db()?;
+        let tenant = tenants::find_tenant(db.conn(), tenant).await?;
+        Ok(ingest::transcripts::ingest(db, &tenant, transcripts).await?)
+    }
+}

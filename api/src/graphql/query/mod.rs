@@ -1,0 +1,9 @@
+//! Query roots, one per area, merged.
+
+mod tenant;
+
+use async_graphql::MergedObject;
+
+/// The query root.
+#[derive(MergedObject, Default)]
+pub struct Query(tenant::TenantQuery);

@@ -1,0 +1,12 @@
+//! GraphQL object types, mapped from entity rows (never the rows themselves,
+//! so a new column is never exposed by accident).
+
+mod agent;
+mod api_key;
+mod scalars;
+mod tenant;
+
+pub use agent::Agent;
+pub use api_key::{ApiKey, CreateApiKeyPayload};
+pub use scalars::DateTimeUtc;
+pub use tenant::{CreateTenantPayload, Tenant};

@@ -1,0 +1,83 @@
+//! `POST /graphql` and `GET /graphql` (GraphiQL for browsers).
+
+use super::AppState;
+use crate::auth::api_key::authenticate;
+use crate::auth::{AuthContext, Principal};
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Response};
+
+/// The caller named by the `Authorization` header.
+async fn auth_context(state: &AppState, headers: &HeaderMap) -> AuthContext {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return AuthContext::anonymous();
+    };
+    let bearer = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim);
+    let Some(bearer) = bearer else {
+        return AuthContext {
+            principal: Principal::Rejected("the Authorization header must read `Bearer <secret>`"),
+        };
+    };
+    match authenticate(state.db.conn(), state.admin_secret.as_ref(), Some(bearer)).await {
+        Ok(auth) => auth,
+        Err(error) => {
+            tracing::error!(%error, "verifying a credential");
+            AuthContext {
+                principal: Principal::Rejected("the credential could not be verified; try again"),
+            }
+        }
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let auth = auth_context(state, headers).await;
+    state
+        .schema
+        .execute(request.into_inner().data(auth))
+        .await
+        .into()
+}
+
+/// `POST /graphql`.
+pub async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    execute(&state, &headers, request).await
+}
+
+/// `GET /graphql`: GraphiQL for a browser, GraphQL over HTTP otherwise.
+pub async fn get(State(state): State<AppState>, request: Request) -> Response {
+    let headers = request.headers().clone();
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html {
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("callboard")
+                .finish(),
+        )
+        .into_response();
+    }
+    match GraphQLRequest::from_request(request, &state).await {
+        Ok(graphql) => execute(&state, &headers, graphql).await.into_response(),
+        Err(rejection) => rejection.into_response(),
+    }
+}

@@ -1,0 +1,21 @@
+//! callboard: a multi-tenant GraphQL analytics backend for AI voice-calling
+//! platforms. This crate holds everything but `main`: the CLI commands, the
+//! server, the GraphQL schema, auth, the ingest write path and the demo.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod import;
+pub mod ingest;
+pub mod startup;
+pub mod telemetry;
+pub mod tenant;
+
+pub use cli::run;
+pub use startup::Application;

@@ -1,0 +1,71 @@
+//! `Application`: binds the listener first (so tests can use port 0 and read
+//! the port back), then serves until SIGINT or SIGTERM.
+
+use crate::config::ServerConfig;
+use crate::db::Db;
+use crate::graphql::schema::build_schema;
+use crate::http::{AppState, router};
+use axum::Router;
+use tokio::net::TcpListener;
+
+/// A server bound to its port, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    port: u16,
+}
+
+impl Application {
+    /// Builds the router over a connected, migrated database and binds.
+    pub async fn build(config: ServerConfig, db: Db) -> anyhow::Result<Self> {
+        let schema = build_schema(Some(db.clone()), &config);
+        let state = AppState {
+            db,
+            schema,
+            admin_secret: config.admin_secret.clone(),
+        };
+        let router = router(state, &config);
+        let listener = TcpListener::bind(config.bind).await?;
+        let port = listener.local_addr()?.port();
+        Ok(Self {
+            listener,
+            router,
+            port,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,282 @@
+//! Statuses, kinds, scopes and roles, stored as their SHOUTY_SNAKE names and
+//! exposed under the same names as GraphQL enums, one type end to end.
+//!
+//! They are stored as strings rather than PostgreSQL enum types so that the
+//! same migrations serve SQLite and PostgreSQL and a new variant needs no
+//! `ALTER TYPE`.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Who placed the call.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CallDirection {
+    #[sea_orm(string_value = "INBOUND")]
+    Inbound,
+    #[sea_orm(string_value = "OUTBOUND")]
+    Outbound,
+}
+
+/// A call's projected status (INGEST.md).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CallStatus {
+    #[sea_orm(string_value = "INITIATED")]
+    Initiated,
+    #[sea_orm(string_value = "RINGING")]
+    Ringing,
+    #[sea_orm(string_value = "IN_PROGRESS")]
+    InProgress,
+    #[sea_orm(string_value = "COMPLETED")]
+    Completed,
+    #[sea_orm(string_value = "FAILED")]
+    Failed,
+    #[sea_orm(string_value = "BUSY")]
+    Busy,
+    #[sea_orm(string_value = "NO_ANSWER")]
+    NoAnswer,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+/// The type of a call event (INGEST.md).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CallEventType {
+    #[sea_orm(string_value = "INITIATED")]
+    Initiated,
+    #[sea_orm(string_value = "RINGING")]
+    Ringing,
+    #[sea_orm(string_value = "ANSWERED")]
+    Answered,
+    #[sea_orm(string_value = "COMPLETED")]
+    Completed,
+    #[sea_orm(string_value = "FAILED")]
+    Failed,
+    #[sea_orm(string_value = "BUSY")]
+    Busy,
+    #[sea_orm(string_value = "NO_ANSWER")]
+    NoAnswer,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+    #[sea_orm(string_value = "HOLD")]
+    Hold,
+    #[sea_orm(string_value = "UNHOLD")]
+    Unhold,
+    #[sea_orm(string_value = "MUTE")]
+    Mute,
+    #[sea_orm(string_value = "UNMUTE")]
+    Unmute,
+    #[sea_orm(string_value = "TRANSFER")]
+    Transfer,
+    #[sea_orm(string_value = "DTMF")]
+    Dtmf,
+}
+
+impl CallEventType {
+    /// The call status a terminal event sets, `None` for every other type.
+    pub fn outcome(self) -> Option<CallStatus> {
+        match self {
+            Self::Completed => Some(CallStatus::Completed),
+            Self::Failed => Some(CallStatus::Failed),
+            Self::Busy => Some(CallStatus::Busy),
+            Self::NoAnswer => Some(CallStatus::NoAnswer),
+            Self::Cancelled => Some(CallStatus::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+/// Whether an agent is an AI or a person.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AgentKind {
+    #[sea_orm(string_value = "AI")]
+    Ai,
+    #[sea_orm(string_value = "HUMAN")]
+    Human,
+}
+
+/// What an API key may do.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ApiKeyScope {
+    #[sea_orm(string_value = "READ")]
+    Read,
+    #[sea_orm(string_value = "INGEST")]
+    Ingest,
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+}
+
+/// The scopes of one API key, stored as a JSON array of scope names.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, FromJsonQueryResult)]
+pub struct ApiKeyScopes(pub Vec<ApiKeyScope>);
+
+/// A dashboard user's role.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UserRole {
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+    #[sea_orm(string_value = "MANAGER")]
+    Manager,
+    #[sea_orm(string_value = "ANALYST")]
+    Analyst,
+    #[sea_orm(string_value = "AGENT")]
+    Agent,
+}
+
+/// The sentiment a lead analysis found.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Sentiment {
+    #[sea_orm(string_value = "POSITIVE")]
+    Positive,
+    #[sea_orm(string_value = "NEUTRAL")]
+    Neutral,
+    #[sea_orm(string_value = "NEGATIVE")]
+    Negative,
+}
+
+/// Who spoke a transcript segment.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Speaker {
+    #[sea_orm(string_value = "AGENT")]
+    Agent,
+    #[sea_orm(string_value = "CUSTOMER")]
+    Customer,
+}
+
+/// Where a follow-up stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FollowUpStatus {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "DONE")]
+    Done,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}

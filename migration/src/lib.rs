@@ -1,0 +1,30 @@
+//! Database migrations, identical in meaning on SQLite and PostgreSQL.
+//!
+//! Conventions every table follows (see `docs/data-model.md`):
+//! - a tenant-owned table has `tenant_id` first and the primary key
+//!   `(tenant_id, id)`; every unique key starts with `tenant_id`, so the schema
+//!   can be distributed by `tenant_id` (Citus) without change;
+//! - references between tenant-owned rows are composite foreign keys
+//!   `(tenant_id, parent_id) -> parent(tenant_id, id)`;
+//! - enums are stored as their names in short strings.
+
+pub use sea_orm_migration::prelude::*;
+
+mod helpers;
+mod m20250101_000001_create_tenant;
+mod m20250101_000002_create_directory;
+mod m20250101_000003_create_call;
+
+/// Runs callboard's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20250101_000001_create_tenant::Migration),
+            Box::new(m20250101_000002_create_directory::Migration),
+            Box::new(m20250101_000003_create_call::Migration),
+        ]
+    }
+}
