@@ -1,1 +1,13 @@
+//! callboard's integration tests: one binary, every test on SQLite and on
+//! PostgreSQL (see `helpers.rs` for how PostgreSQL is found or skipped).
 
+#[macro_use]
+mod helpers;
+
+mod auth;
+mod ingest;
+mod ingest_import;
+mod ingest_order;
+mod schema;
+mod server;
+mod tenancy;
