@@ -280,3 +280,67 @@ pub enum FollowUpStatus {
     #[sea_orm(string_value = "CANCELLED")]
     Cancelled,
 }
+
+/// A lead's temperature, from the effective analysis's total score.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LeadTag {
+    /// Total score 80 or more.
+    #[sea_orm(string_value = "HOT")]
+    Hot,
+    /// Total score 50 to 79.
+    #[sea_orm(string_value = "WARM")]
+    Warm,
+    /// Total score below 50.
+    #[sea_orm(string_value = "COLD")]
+    Cold,
+}
+
+impl LeadTag {
+    /// The tag of a total score (INGEST.md: HOT >= 80, WARM 50-79, COLD < 50).
+    pub fn from_score(total: i32) -> Self {
+        match total {
+            80.. => Self::Hot,
+            50..=79 => Self::Warm,
+            _ => Self::Cold,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lead_tags_follow_the_score_thresholds() {
+        assert_eq!(LeadTag::from_score(100), LeadTag::Hot);
+        assert_eq!(LeadTag::from_score(80), LeadTag::Hot);
+        assert_eq!(LeadTag::from_score(79), LeadTag::Warm);
+        assert_eq!(LeadTag::from_score(50), LeadTag::Warm);
+        assert_eq!(LeadTag::from_score(49), LeadTag::Cold);
+        assert_eq!(LeadTag::from_score(0), LeadTag::Cold);
+    }
+
+    #[test]
+    fn terminal_event_types_name_their_outcome() {
+        assert_eq!(
+            CallEventType::NoAnswer.outcome(),
+            Some(CallStatus::NoAnswer)
+        );
+        assert_eq!(CallEventType::Answered.outcome(), None);
+        assert_eq!(CallEventType::Dtmf.outcome(), None);
+    }
+}

@@ -34,6 +34,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub summary: Option<String>,
     pub reasoning: Option<Json>,
+    /// Whether this is the call's effective analysis (latest `analyzed_at`,
+    /// tie: greater `analysis_id`).
+    pub effective: bool,
     pub created_at: DateTimeUtc,
 }
 

@@ -141,6 +141,9 @@ impl MigrationTrait for Migration {
             .col(string_null(a("extracted_company")))
             .col(text_null(a("summary")))
             .col(json_binary_null(a("reasoning")))
+            // The call's effective analysis (latest analyzedAt, tie: greater
+            // analysisId); maintained by the write path in the same transaction.
+            .col(boolean(a("effective")))
             .col(timestamp_with_time_zone(a("created_at")))
             .foreign_key(&mut tenant_fk("lead_analyses", "call_id", "calls", Cascade))
             .to_owned();

@@ -30,7 +30,8 @@ pub enum Backend {
 }
 
 fn postgres_admin_url() -> String {
-    std::env::var("CALLBOARD_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("CALLBOARD_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn postgres_required() -> bool {
@@ -43,9 +44,12 @@ async fn postgres_reachable() -> bool {
     if let Some(reachable) = REACHABLE.get() {
         return *reachable;
     }
-    let reachable = tokio::time::timeout(Duration::from_secs(5), Database::connect(postgres_admin_url()))
-        .await
-        .is_ok_and(|conn| conn.is_ok());
+    let reachable = tokio::time::timeout(
+        Duration::from_secs(5),
+        Database::connect(postgres_admin_url()),
+    )
+    .await
+    .is_ok_and(|conn| conn.is_ok());
     *REACHABLE.get_or_init(|| reachable)
 }
 
@@ -73,10 +77,17 @@ impl Drop for TestDatabase {
                 // a short-lived thread with its own runtime drops the database.
                 let name = name.clone();
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
                     rt.block_on(async {
                         if let Ok(admin) = Database::connect(postgres_admin_url()).await {
-                            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                                ))
+                                .await;
                         }
                     });
                 })
@@ -91,7 +102,8 @@ impl Drop for TestDatabase {
 pub async fn test_database(backend: Backend, test: &str) -> Option<TestDatabase> {
     match backend {
         Backend::Sqlite => {
-            let path = std::env::temp_dir().join(format!("callboard-test-{}.db", Uuid::new_v4().simple()));
+            let path =
+                std::env::temp_dir().join(format!("callboard-test-{}.db", Uuid::new_v4().simple()));
             Some(TestDatabase {
                 url: format!("sqlite://{}?mode=rwc", path.display()),
                 cleanup: Cleanup::SqliteFile(path),
@@ -114,15 +126,23 @@ pub async fn test_database(backend: Backend, test: &str) -> Option<TestDatabase>
                 return None;
             }
             let name = format!("callboard_test_{}", Uuid::new_v4().simple());
-            let admin = Database::connect(postgres_admin_url()).await.expect("connect to PostgreSQL");
-            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+            let admin = Database::connect(postgres_admin_url())
+                .await
+                .expect("connect to PostgreSQL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create test database");
             admin.close().await.ok();
             let base = postgres_admin_url();
             let url = match base.rfind('/') {
                 Some(slash) if slash > "postgres://".len() => format!("{}/{name}", &base[..slash]),
                 _ => format!("{base}/{name}"),
             };
-            Some(TestDatabase { url, cleanup: Cleanup::PostgresDatabase(name) })
+            Some(TestDatabase {
+                url,
+                cleanup: Cleanup::PostgresDatabase(name),
+            })
         }
     }
 }
@@ -150,14 +170,27 @@ pub struct TestTenant {
 pub async fn spawn_app(backend: Backend, test: &str) -> Option<TestApp> {
     init_tracing();
     let database = test_database(backend, test).await?;
-    let config = DatabaseConfig { database_url: database.url.clone(), db_max_connections: None };
-    let db = Db::connect_and_migrate(&config).await.expect("migrate test database");
+    let config = DatabaseConfig {
+        database_url: database.url.clone(),
+        db_max_connections: None,
+    };
+    let db = Db::connect_and_migrate(&config)
+        .await
+        .expect("migrate test database");
     let mut server = ServerConfig::for_tests();
     server.admin_secret = Some(OPERATOR.parse().expect("valid secret"));
-    let app = Application::build(server, db.clone()).await.expect("build app");
+    let app = Application::build(server, db.clone())
+        .await
+        .expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    Some(TestApp { address, db, backend, client: reqwest::Client::new(), _database: database })
+    Some(TestApp {
+        address,
+        db,
+        backend,
+        client: reqwest::Client::new(),
+        _database: database,
+    })
 }
 
 fn init_tracing() {
@@ -173,10 +206,13 @@ impl TestApp {
     /// POSTs a GraphQL request with an optional bearer credential and returns
     /// the JSON body.
     pub async fn gql(&self, bearer: Option<&str>, query: &str, variables: Value) -> Value {
-        let mut request = self.client.post(format!("{}/graphql", self.address)).json(&json!({
-            "query": query,
-            "variables": variables,
-        }));
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({
+                "query": query,
+                "variables": variables,
+            }));
         if let Some(bearer) = bearer {
             request = request.bearer_auth(bearer);
         }
@@ -197,13 +233,19 @@ impl TestApp {
         assert!(payload.is_object(), "createTenant failed: {body}");
         let id = payload["tenant"]["id"].as_str().expect("id").to_owned();
         let uuid = api::domain::GlobalId::decode(&id).expect("global id").id;
-        TestTenant { id, uuid, key: payload["apiKeySecret"].as_str().expect("secret").to_owned() }
+        TestTenant {
+            id,
+            uuid,
+            key: payload["apiKeySecret"].as_str().expect("secret").to_owned(),
+        }
     }
 }
 
 /// The `extensions.code` of the first error of a response.
 pub fn error_code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {body}"))
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {body}"))
 }
 
 pub const CREATE_TENANT: &str = r#"mutation CreateTenant($input: CreateTenantInput!) {

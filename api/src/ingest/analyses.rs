@@ -8,8 +8,11 @@ use crate::db::Db;
 use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
 use entity::{lead_analysis, tenant};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-use std::collections::{BTreeSet, HashSet};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
 
 fn validate(a: &LeadAnalysisInput, now: DateTime<Utc>) -> ApiResult<()> {
@@ -108,6 +111,7 @@ pub async fn ingest(
                 extracted_company: Set(a.extracted_company),
                 summary: Set(a.summary),
                 reasoning: Set(a.reasoning),
+                effective: Set(false),
                 created_at: Set(now),
             })
             .collect();
@@ -116,7 +120,57 @@ pub async fn ingest(
                 .exec_without_returning(&txn)
                 .await?;
         }
+        let touched: BTreeSet<Uuid> = call_ids.values().copied().collect();
+        mark_effective(&txn, tenant.id, &touched).await?;
     }
     txn.commit().await?;
     Ok(result)
+}
+
+/// Marks, for each call, the analysis with the latest `analyzedAt` (tie: the
+/// greater `analysisId`, in code-point order) as its effective one.
+async fn mark_effective(
+    txn: &DatabaseTransaction,
+    tenant: Uuid,
+    calls: &BTreeSet<Uuid>,
+) -> ApiResult<()> {
+    let calls: Vec<Uuid> = calls.iter().copied().collect();
+    for chunk in calls.chunks(500) {
+        let rows: Vec<(Uuid, Uuid, DateTime<Utc>, String, bool)> = lead_analysis::Entity::find()
+            .select_only()
+            .columns([
+                lead_analysis::Column::CallId,
+                lead_analysis::Column::Id,
+                lead_analysis::Column::AnalyzedAt,
+                lead_analysis::Column::AnalysisId,
+                lead_analysis::Column::Effective,
+            ])
+            .filter(lead_analysis::Column::TenantId.eq(tenant))
+            .filter(lead_analysis::Column::CallId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        let mut best: HashMap<Uuid, (DateTime<Utc>, String, Uuid)> = HashMap::new();
+        for (call, id, at, analysis_id, _) in &rows {
+            let candidate = (*at, analysis_id.clone(), *id);
+            match best.get(call) {
+                Some(current) if (&current.0, &current.1) >= (&candidate.0, &candidate.1) => {}
+                _ => {
+                    best.insert(*call, candidate);
+                }
+            }
+        }
+        for (call, id, _, _, effective) in rows {
+            let should = best.get(&call).is_some_and(|b| b.2 == id);
+            if should != effective {
+                lead_analysis::Entity::update_many()
+                    .col_expr(lead_analysis::Column::Effective, Expr::value(should))
+                    .filter(lead_analysis::Column::TenantId.eq(tenant))
+                    .filter(lead_analysis::Column::Id.eq(id))
+                    .exec(txn)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
 }
