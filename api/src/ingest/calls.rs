@@ -6,7 +6,8 @@ use crate::domain::{Country, PhoneE164};
 use crate::error::ApiResult;
 use chrono::Utc;
 use entity::enums::{CallDirection, CallStatus};
-use entity::{agent, call, call_event, campaign, contact, tenant};
+use entity::{agent, call, call_event, campaign, contact, follow_up, tenant};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
     IntoActiveModel, QueryFilter, QuerySelect,
@@ -446,7 +447,28 @@ async fn refresh_contacts(
             .filter(contact::Column::Id.is_in(chunk.iter().copied()))
             .all(txn)
             .await?;
-        for row in contacts {
+        // A contact no call names any more (its calls' projected phone
+        // moved) is removed, so that which contacts exist depends only on
+        // the accepted messages, not on the order they came in. One that a
+        // person gave a follow-up stays.
+        let orphans: Vec<Uuid> = contacts.iter().map(|c| c.id).filter(|id| !contact_of.values().any(|c| c == id)).collect();
+        if !orphans.is_empty() {
+            contact::Entity::delete_many()
+                .filter(contact::Column::TenantId.eq(tenant))
+                .filter(contact::Column::Id.is_in(orphans.iter().copied()))
+                .filter(
+                    contact::Column::Id.not_in_subquery(
+                        Query::select()
+                            .column(follow_up::Column::ContactId)
+                            .from(follow_up::Entity)
+                            .and_where(follow_up::Column::TenantId.eq(tenant))
+                            .to_owned(),
+                    ),
+                )
+                .exec(txn)
+                .await?;
+        }
+        for row in contacts.into_iter().filter(|c| !orphans.contains(&c.id)) {
             let p = project_contact(
                 events_by_contact
                     .get(&row.id)
