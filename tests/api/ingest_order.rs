@@ -6,10 +6,15 @@
 //! everything stored.
 
 use crate::helpers::{Backend, TestApp, spawn_app};
-use api::ingest::input::{CallEventInput, LeadAnalysisInput, TranscriptInput, TranscriptSegmentInput};
+use api::ingest::input::{
+    CallEventInput, LeadAnalysisInput, TranscriptInput, TranscriptSegmentInput,
+};
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{CallDirection, CallEventType, Sentiment, Speaker};
-use entity::{agent, call, call_event, campaign, contact, lead_analysis, tenant, transcript, transcript_segment};
+use entity::{
+    agent, call, call_event, campaign, contact, lead_analysis, tenant, transcript,
+    transcript_segment,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use rust_decimal::Decimal;
@@ -26,7 +31,9 @@ pub enum Message {
 }
 
 fn base() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-02-01T09:00:00Z").unwrap().to_utc()
+    DateTime::parse_from_rfc3339("2026-02-01T09:00:00Z")
+        .unwrap()
+        .to_utc()
 }
 
 const TYPES: [CallEventType; 14] = [
@@ -140,8 +147,18 @@ fn transcript_for(call: usize, second: i64, bad: bool) -> TranscriptInput {
         recorded_at: base() + Duration::minutes(20) + Duration::seconds(second),
         language: Some("hi-IN".into()),
         segments: vec![
-            TranscriptSegmentInput { speaker: Some(Speaker::Agent), text: format!("hello {call}/{second}"), start_ms: 500, end_ms: if bad { 500 } else { 900 } },
-            TranscriptSegmentInput { speaker: Some(Speaker::Customer), text: "haan".into(), start_ms: 0, end_ms: 400 },
+            TranscriptSegmentInput {
+                speaker: Some(Speaker::Agent),
+                text: format!("hello {call}/{second}"),
+                start_ms: 500,
+                end_ms: if bad { 500 } else { 900 },
+            },
+            TranscriptSegmentInput {
+                speaker: Some(Speaker::Customer),
+                text: "haan".into(),
+                start_ms: 0,
+                end_ms: 400,
+            },
         ],
     }
 }
@@ -193,26 +210,89 @@ async fn deliver(app: &TestApp, tenant: &tenant::Model, messages: &[Message], si
         turn += 1;
         let (batch, tail) = rest.split_at(size);
         rest = tail;
-        let events: Vec<_> = batch.iter().filter_map(|m| if let Message::Event(e) = m { Some(e.clone()) } else { None }).collect();
-        let analyses: Vec<_> = batch.iter().filter_map(|m| if let Message::Analysis(a) = m { Some(a.clone()) } else { None }).collect();
-        let transcripts: Vec<_> = batch.iter().filter_map(|m| if let Message::Transcript(t) = m { Some(t.clone()) } else { None }).collect();
-        api::ingest::events::ingest(&app.db, tenant, events).await.map_err(anyhow::Error::from).unwrap();
-        api::ingest::analyses::ingest(&app.db, tenant, analyses).await.map_err(anyhow::Error::from).unwrap();
-        api::ingest::transcripts::ingest(&app.db, tenant, transcripts).await.map_err(anyhow::Error::from).unwrap();
+        let events: Vec<_> = batch
+            .iter()
+            .filter_map(|m| {
+                if let Message::Event(e) = m {
+                    Some(e.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let analyses: Vec<_> = batch
+            .iter()
+            .filter_map(|m| {
+                if let Message::Analysis(a) = m {
+                    Some(a.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let transcripts: Vec<_> = batch
+            .iter()
+            .filter_map(|m| {
+                if let Message::Transcript(t) = m {
+                    Some(t.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        api::ingest::events::ingest(&app.db, tenant, events)
+            .await
+            .map_err(anyhow::Error::from)
+            .unwrap();
+        api::ingest::analyses::ingest(&app.db, tenant, analyses)
+            .await
+            .map_err(anyhow::Error::from)
+            .unwrap();
+        api::ingest::transcripts::ingest(&app.db, tenant, transcripts)
+            .await
+            .map_err(anyhow::Error::from)
+            .unwrap();
     }
 }
 
 /// Everything stored for a tenant, with row ids replaced by natural keys.
 pub async fn snapshot(app: &TestApp, tenant: Uuid) -> Value {
     let db = app.db.conn();
-    let agents = agent::Entity::find().filter(agent::Column::TenantId.eq(tenant)).order_by_asc(agent::Column::ExternalId).all(db).await.unwrap();
-    let campaigns = campaign::Entity::find().filter(campaign::Column::TenantId.eq(tenant)).order_by_asc(campaign::Column::Name).all(db).await.unwrap();
-    let contacts = contact::Entity::find().filter(contact::Column::TenantId.eq(tenant)).order_by_asc(contact::Column::Phone).all(db).await.unwrap();
-    let calls = call::Entity::find().filter(call::Column::TenantId.eq(tenant)).all(db).await.unwrap();
-    let agent_of: HashMap<Uuid, String> = agents.iter().map(|a| (a.id, a.external_id.clone())).collect();
-    let campaign_of: HashMap<Uuid, String> = campaigns.iter().map(|c| (c.id, c.name.clone())).collect();
-    let phone_of: HashMap<Uuid, String> = contacts.iter().map(|c| (c.id, c.phone.clone())).collect();
-    let key_of: HashMap<Uuid, String> = calls.iter().map(|c| (c.id, format!("{}/{}", c.provider, c.provider_call_id))).collect();
+    let agents = agent::Entity::find()
+        .filter(agent::Column::TenantId.eq(tenant))
+        .order_by_asc(agent::Column::ExternalId)
+        .all(db)
+        .await
+        .unwrap();
+    let campaigns = campaign::Entity::find()
+        .filter(campaign::Column::TenantId.eq(tenant))
+        .order_by_asc(campaign::Column::Name)
+        .all(db)
+        .await
+        .unwrap();
+    let contacts = contact::Entity::find()
+        .filter(contact::Column::TenantId.eq(tenant))
+        .order_by_asc(contact::Column::Phone)
+        .all(db)
+        .await
+        .unwrap();
+    let calls = call::Entity::find()
+        .filter(call::Column::TenantId.eq(tenant))
+        .all(db)
+        .await
+        .unwrap();
+    let agent_of: HashMap<Uuid, String> = agents
+        .iter()
+        .map(|a| (a.id, a.external_id.clone()))
+        .collect();
+    let campaign_of: HashMap<Uuid, String> =
+        campaigns.iter().map(|c| (c.id, c.name.clone())).collect();
+    let phone_of: HashMap<Uuid, String> =
+        contacts.iter().map(|c| (c.id, c.phone.clone())).collect();
+    let key_of: HashMap<Uuid, String> = calls
+        .iter()
+        .map(|c| (c.id, format!("{}/{}", c.provider, c.provider_call_id)))
+        .collect();
     let mut call_rows: Vec<Value> = calls
         .iter()
         .map(|c| {
@@ -246,7 +326,11 @@ pub async fn snapshot(app: &TestApp, tenant: Uuid) -> Value {
         .map(|a| json!({ "id": a.analysis_id, "call": key_of[&a.call_id], "at": a.analyzed_at, "total": a.total_score, "effective": a.effective, "demo": a.cta_demo }))
         .collect();
     analyses.sort_by_key(|a| a["id"].as_str().unwrap().to_owned());
-    let transcripts = transcript::Entity::find().filter(transcript::Column::TenantId.eq(tenant)).all(db).await.unwrap();
+    let transcripts = transcript::Entity::find()
+        .filter(transcript::Column::TenantId.eq(tenant))
+        .all(db)
+        .await
+        .unwrap();
     let mut transcript_rows = Vec::new();
     for t in transcripts {
         let segments: Vec<Value> = transcript_segment::Entity::find()
@@ -275,17 +359,39 @@ pub async fn snapshot(app: &TestApp, tenant: Uuid) -> Value {
 
 async fn new_tenant(app: &TestApp, name: &str) -> tenant::Model {
     let t = app.create_tenant(name).await;
-    tenant::Entity::find_by_id(t.uuid).one(app.db.conn()).await.unwrap().unwrap()
+    tenant::Entity::find_by_id(t.uuid)
+        .one(app.db.conn())
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 fn check_order_independence(backend: Backend) {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let Some(app) = rt.block_on(spawn_app(backend, "ingest_order::order_independence")) else { return };
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24);
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let Some(app) = rt.block_on(spawn_app(backend, "ingest_order::order_independence")) else {
+        return;
+    };
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(24);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
     let strategy = messages().prop_flat_map(|m| {
         let shuffled = Just(m.clone()).prop_shuffle();
-        (Just(m), shuffled, prop::collection::vec(1..8usize, 1..4), prop::collection::vec(1..8usize, 1..4))
+        (
+            Just(m),
+            shuffled,
+            prop::collection::vec(1..8usize, 1..4),
+            prop::collection::vec(1..8usize, 1..4),
+        )
     });
     let case = std::sync::atomic::AtomicUsize::new(0);
     runner

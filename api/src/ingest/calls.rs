@@ -451,7 +451,11 @@ async fn refresh_contacts(
         // moved) is removed, so that which contacts exist depends only on
         // the accepted messages, not on the order they came in. One that a
         // person gave a follow-up stays.
-        let orphans: Vec<Uuid> = contacts.iter().map(|c| c.id).filter(|id| !contact_of.values().any(|c| c == id)).collect();
+        let orphans: Vec<Uuid> = contacts
+            .iter()
+            .map(|c| c.id)
+            .filter(|id| !contact_of.values().any(|c| c == id))
+            .collect();
         if !orphans.is_empty() {
             contact::Entity::delete_many()
                 .filter(contact::Column::TenantId.eq(tenant))
