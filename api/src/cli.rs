@@ -4,7 +4,7 @@
 use crate::config::{DatabaseConfig, LogFormat, ServerConfig};
 use crate::db::{Db, redact_url};
 use crate::startup::Application;
-use crate::{demo, import, telemetry, tenant};
+use crate::{demo, import, kpi, telemetry, tenant};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use uuid::Uuid;
@@ -50,6 +50,11 @@ enum Command {
         #[command(subcommand)]
         command: TenantsCommand,
     },
+    /// Recompute or check the KPI rollups.
+    Rollups {
+        #[command(subcommand)]
+        command: RollupsCommand,
+    },
     /// Import an NDJSON file of events, analyses and transcripts into a tenant.
     Import {
         /// The tenant's id (as printed by `tenants create`).
@@ -60,6 +65,24 @@ enum Command {
         /// Messages per transaction.
         #[arg(long, default_value_t = 500)]
         batch: usize,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RollupsCommand {
+    /// Recompute rollups from calls and analyses (all tenants, or one).
+    Rebuild {
+        #[arg(long)]
+        tenant: Option<Uuid>,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+    /// Compare rollups with a recomputation; exit status 1 on any difference.
+    Verify {
+        #[arg(long)]
+        tenant: Option<Uuid>,
         #[command(flatten)]
         database: DatabaseConfig,
     },
@@ -167,6 +190,38 @@ pub async fn run() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Rollups {
+            command: RollupsCommand::Rebuild { tenant, database },
+        } => {
+            telemetry::init(LogFormat::Text);
+            let db = Db::connect_and_migrate(&database).await?;
+            for tenant in tenants_of(&db, tenant).await? {
+                let calls = kpi::rebuild::rebuild(&db, tenant).await?;
+                println!("{tenant}: rollups rebuilt from {calls} calls");
+            }
+            Ok(())
+        }
+        Command::Rollups {
+            command: RollupsCommand::Verify { tenant, database },
+        } => {
+            telemetry::init(LogFormat::Text);
+            let db = Db::connect_and_migrate(&database).await?;
+            let mut differences = 0;
+            for tenant in tenants_of(&db, tenant).await? {
+                let found = kpi::rebuild::verify(&db, tenant).await?;
+                for line in found.iter().take(20) {
+                    println!("{tenant}: {line}");
+                }
+                println!("{tenant}: {} difference(s)", found.len());
+                differences += found.len();
+            }
+            if differences > 0 {
+                anyhow::bail!(
+                    "{differences} rollup row(s) differ from a recomputation; run `callboard rollups rebuild`"
+                );
+            }
+            Ok(())
+        }
         Command::Import {
             tenant,
             file,
@@ -178,4 +233,16 @@ pub async fn run() -> anyhow::Result<()> {
             import::run(&db, tenant, &file, batch).await
         }
     }
+}
+
+/// The tenant given, or every tenant.
+async fn tenants_of(db: &Db, tenant: Option<Uuid>) -> anyhow::Result<Vec<Uuid>> {
+    Ok(match tenant {
+        Some(id) => vec![id],
+        None => tenant::list_tenants(db.conn())
+            .await?
+            .into_iter()
+            .map(|t| t.id)
+            .collect(),
+    })
 }

@@ -13,6 +13,7 @@ pub mod graphql;
 pub mod http;
 pub mod import;
 pub mod ingest;
+pub mod kpi;
 pub mod read;
 pub mod startup;
 pub mod telemetry;

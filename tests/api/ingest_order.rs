@@ -165,7 +165,7 @@ fn transcript_for(call: usize, second: i64, bad: bool) -> TranscriptInput {
 
 /// A message set: unique ids for distinct payloads, then retries (exact
 /// copies) and invalid variants that reuse a valid message's id.
-fn messages() -> impl Strategy<Value = Vec<Message>> {
+pub fn messages() -> impl Strategy<Value = Vec<Message>> {
     (
         prop::collection::vec(event_strategy(), 1..24),
         prop::collection::vec(analysis_strategy(), 0..6),
@@ -202,7 +202,7 @@ fn messages() -> impl Strategy<Value = Vec<Message>> {
 }
 
 /// Delivers `messages` in batches of the given sizes, each batch split by kind.
-async fn deliver(app: &TestApp, tenant: &tenant::Model, messages: &[Message], sizes: &[usize]) {
+pub async fn deliver(app: &TestApp, tenant: &tenant::Model, messages: &[Message], sizes: &[usize]) {
     let mut rest = messages;
     let mut turn = 0;
     while !rest.is_empty() {
@@ -357,7 +357,7 @@ pub async fn snapshot(app: &TestApp, tenant: Uuid) -> Value {
     })
 }
 
-async fn new_tenant(app: &TestApp, name: &str) -> tenant::Model {
+pub async fn new_tenant(app: &TestApp, name: &str) -> tenant::Model {
     let t = app.create_tenant(name).await;
     tenant::Entity::find_by_id(t.uuid)
         .one(app.db.conn())

@@ -8,6 +8,7 @@ mod auth;
 mod ingest;
 mod ingest_import;
 mod ingest_order;
+mod kpi_exact;
 mod schema;
 mod server;
 mod tenancy;

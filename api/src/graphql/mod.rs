@@ -1,5 +1,6 @@
 //! The GraphQL API: schema assembly, resolvers and API types.
 
+pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod schema;

@@ -1,9 +1,11 @@
 //! `build_schema()`: the roots, limits and shared data of the GraphQL schema.
 
+use super::loaders::KpisByMemberLoader;
 use super::mutation::Mutation;
 use super::query::Query;
 use crate::config::ServerConfig;
 use crate::db::Db;
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{EmptySubscription, Schema};
 
 /// callboard's GraphQL schema type.
@@ -15,7 +17,14 @@ pub fn build_schema(db: Option<Db>, config: &ServerConfig) -> CallboardSchema {
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity);
     if let Some(db) = db {
-        builder = builder.data(db);
+        // Loaders without a cache: shared by all requests, they batch within
+        // one request and never serve one request's numbers to another.
+        builder = builder
+            .data(DataLoader::new(
+                KpisByMemberLoader { db: db.clone() },
+                tokio::spawn,
+            ))
+            .data(db);
     }
     builder.finish()
 }

@@ -6,8 +6,9 @@ use super::validate::{self as check, micros};
 use super::{IngestResult, calls, check_batch_size, lock_tenant};
 use crate::db::Db;
 use crate::error::ApiResult;
+use crate::kpi::upkeep::RollupDelta;
 use chrono::{DateTime, Utc};
-use entity::{lead_analysis, tenant};
+use entity::{call, lead_analysis, tenant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
@@ -128,49 +129,66 @@ pub async fn ingest(
 }
 
 /// Marks, for each call, the analysis with the latest `analyzedAt` (tie: the
-/// greater `analysisId`, in code-point order) as its effective one.
+/// greater `analysisId`, in code-point order) as its effective one, and
+/// moves the call's rollup contribution from the old effective analysis to
+/// the new one.
 async fn mark_effective(
     txn: &DatabaseTransaction,
     tenant: Uuid,
     calls: &BTreeSet<Uuid>,
 ) -> ApiResult<()> {
     let calls: Vec<Uuid> = calls.iter().copied().collect();
+    let mut rollups = RollupDelta::default();
     for chunk in calls.chunks(500) {
-        let rows: Vec<(Uuid, Uuid, DateTime<Utc>, String, bool)> = lead_analysis::Entity::find()
-            .select_only()
-            .columns([
-                lead_analysis::Column::CallId,
-                lead_analysis::Column::Id,
-                lead_analysis::Column::AnalyzedAt,
-                lead_analysis::Column::AnalysisId,
-                lead_analysis::Column::Effective,
-            ])
+        let rows = lead_analysis::Entity::find()
             .filter(lead_analysis::Column::TenantId.eq(tenant))
             .filter(lead_analysis::Column::CallId.is_in(chunk.iter().copied()))
-            .into_tuple()
             .all(txn)
             .await?;
-        let mut best: HashMap<Uuid, (DateTime<Utc>, String, Uuid)> = HashMap::new();
-        for (call, id, at, analysis_id, _) in &rows {
-            let candidate = (*at, analysis_id.clone(), *id);
-            match best.get(call) {
-                Some(current) if (&current.0, &current.1) >= (&candidate.0, &candidate.1) => {}
+        let mut best: HashMap<Uuid, &lead_analysis::Model> = HashMap::new();
+        for a in &rows {
+            match best.get(&a.call_id) {
+                Some(current)
+                    if (current.analyzed_at, current.analysis_id.as_str())
+                        >= (a.analyzed_at, a.analysis_id.as_str()) => {}
                 _ => {
-                    best.insert(*call, candidate);
+                    best.insert(a.call_id, a);
                 }
             }
         }
-        for (call, id, _, _, effective) in rows {
-            let should = best.get(&call).is_some_and(|b| b.2 == id);
-            if should != effective {
+        let old: HashMap<Uuid, &lead_analysis::Model> = rows
+            .iter()
+            .filter(|a| a.effective)
+            .map(|a| (a.call_id, a))
+            .collect();
+        let changed: Vec<Uuid> = best
+            .iter()
+            .filter(|(call, new)| old.get(call).map(|o| o.id) != Some(new.id))
+            .map(|(call, _)| *call)
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        for a in &rows {
+            let should = best.get(&a.call_id).is_some_and(|b| b.id == a.id);
+            if should != a.effective {
                 lead_analysis::Entity::update_many()
                     .col_expr(lead_analysis::Column::Effective, Expr::value(should))
                     .filter(lead_analysis::Column::TenantId.eq(tenant))
-                    .filter(lead_analysis::Column::Id.eq(id))
+                    .filter(lead_analysis::Column::Id.eq(a.id))
                     .exec(txn)
                     .await?;
             }
         }
+        let call_rows = call::Entity::find()
+            .filter(call::Column::TenantId.eq(tenant))
+            .filter(call::Column::Id.is_in(changed.iter().copied()))
+            .all(txn)
+            .await?;
+        for c in &call_rows {
+            rollups.replace((c, old.get(&c.id).copied()), (c, best.get(&c.id).copied()));
+        }
     }
+    rollups.apply(txn, tenant).await?;
     Ok(())
 }

@@ -4,6 +4,8 @@
 use super::projection::{project, project_contact};
 use crate::domain::{Country, PhoneE164};
 use crate::error::ApiResult;
+use crate::kpi::query::effective_analyses;
+use crate::kpi::upkeep::RollupDelta;
 use chrono::Utc;
 use entity::enums::{CallDirection, CallStatus};
 use entity::{agent, call, call_event, campaign, contact, follow_up, tenant};
@@ -357,6 +359,8 @@ pub async fn refresh(
     let campaigns = campaign_ids(txn, tenant_id, &campaign_names).await?;
     let contacts = ensure_contacts(txn, tenant_id, &phones).await?;
 
+    let analyses = effective_analyses(txn, tenant_id, call_ids.to_vec()).await?;
+    let mut rollups = RollupDelta::default();
     let mut touched_contacts = BTreeSet::new();
     let now = Utc::now();
     for (row, p) in calls.into_iter().zip(projections) {
@@ -397,6 +401,8 @@ pub async fn refresh(
             ..row.clone()
         };
         if updated != row {
+            let analysis = analyses.get(&row.id);
+            rollups.replace((&row, analysis), (&updated, analysis));
             let updated = call::Model {
                 updated_at: now,
                 ..updated
@@ -404,6 +410,7 @@ pub async fn refresh(
             updated.into_active_model().reset_all().update(txn).await?;
         }
     }
+    rollups.apply(txn, tenant_id).await?;
     refresh_contacts(txn, tenant_id, &touched_contacts).await
 }
 

@@ -79,7 +79,7 @@ pub(crate) fn check_batch_size(field: &str, len: usize) -> ApiResult<()> {
 
 /// Serialises writers of one tenant on PostgreSQL for the rest of `txn`.
 /// (SQLite writers are already serialised by the write gate.)
-pub(crate) async fn lock_tenant(txn: &DatabaseTransaction, tenant: Uuid) -> ApiResult<()> {
+pub async fn lock_tenant(txn: &DatabaseTransaction, tenant: Uuid) -> ApiResult<()> {
     if txn.get_database_backend() == DbBackend::Postgres {
         let key = i64::from_be_bytes(tenant.as_bytes()[..8].try_into().expect("8 bytes"));
         txn.execute_raw(Statement::from_sql_and_values(

@@ -1,0 +1,165 @@
+//! `kpis`, `kpiSeries`, `kpiBreakdown`: the KPI engine over GraphQL.
+
+use crate::domain::{GlobalId, NodeKind, TimeZone};
+use crate::error::ApiError;
+use crate::graphql::ContextExt;
+use crate::graphql::types::{
+    Agent, Campaign, Granularity, KpiDimension, KpiFilterInput, KpiGroup, KpiPoint, Kpis,
+    TimeRangeInput,
+};
+use crate::kpi::report::{self, Range};
+use crate::kpi::{Dimension, GroupKey};
+use crate::tenant::find_tenant;
+use async_graphql::{Context, Object, Result};
+use entity::enums::ApiKeyScope;
+use entity::{agent, campaign};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Default)]
+pub struct KpiQuery;
+
+fn global_id(dimension: Dimension, id: Uuid) -> String {
+    let kind = if dimension == Dimension::Agent {
+        NodeKind::Agent
+    } else {
+        NodeKind::Campaign
+    };
+    GlobalId::new(kind, id).encode()
+}
+
+#[Object]
+impl KpiQuery {
+    /// Every metric over calls initiated in `[range.from, range.to)`.
+    async fn kpis(
+        &self,
+        ctx: &Context<'_>,
+        range: TimeRangeInput,
+        filter: Option<KpiFilterInput>,
+    ) -> Result<Kpis> {
+        let tenant = ctx.tenant(ApiKeyScope::Read)?;
+        let range = Range::new(range.from, range.to)?;
+        let filter = filter.unwrap_or_default().to_filter();
+        let snapshot = report::totals(ctx.db()?, tenant.uuid(), range, &filter).await?;
+        Ok(Kpis {
+            counters: snapshot.value,
+            as_of: snapshot.as_of,
+        })
+    }
+
+    /// One point per bucket that intersects the range, empty ones included,
+    /// aligned in `timezone` (default: the tenant's).
+    async fn kpi_series(
+        &self,
+        ctx: &Context<'_>,
+        range: TimeRangeInput,
+        granularity: Granularity,
+        timezone: Option<String>,
+        filter: Option<KpiFilterInput>,
+    ) -> Result<Vec<KpiPoint>> {
+        let tenant = ctx.tenant(ApiKeyScope::Read)?;
+        let range = Range::new(range.from, range.to)?;
+        let db = ctx.db()?;
+        let zone = match timezone {
+            Some(name) => TimeZone::parse("timezone", &name)?,
+            None => TimeZone::parse("timezone", &find_tenant(db.conn(), tenant).await?.timezone)?,
+        };
+        let filter = filter.unwrap_or_default().to_filter();
+        let snapshot = report::series_of(
+            db,
+            tenant.uuid(),
+            range,
+            granularity.into(),
+            zone.tz(),
+            &filter,
+        )
+        .await?;
+        Ok(snapshot
+            .value
+            .into_iter()
+            .map(|(bucket_start, counters)| KpiPoint {
+                bucket_start,
+                kpis: Kpis {
+                    counters,
+                    as_of: snapshot.as_of,
+                },
+            })
+            .collect())
+    }
+
+    /// One group per value of `by` that has calls in range, largest first.
+    async fn kpi_breakdown(
+        &self,
+        ctx: &Context<'_>,
+        range: TimeRangeInput,
+        by: KpiDimension,
+        filter: Option<KpiFilterInput>,
+    ) -> Result<Vec<KpiGroup>> {
+        let tenant = ctx.tenant(ApiKeyScope::Read)?;
+        let range = Range::new(range.from, range.to)?;
+        let db = ctx.db()?;
+        let filter = filter.unwrap_or_default().to_filter();
+        let dimension: Dimension = by.into();
+        let snapshot =
+            report::breakdown(db, tenant.uuid(), range, dimension, &filter, global_id).await?;
+        // The groups' agents or campaigns, in one statement.
+        let ids: Vec<Uuid> = snapshot
+            .value
+            .iter()
+            .filter_map(|(_, key, _)| match key {
+                GroupKey::Agent(id) | GroupKey::Campaign(id) => *id,
+                _ => None,
+            })
+            .collect();
+        let mut agents: HashMap<Uuid, agent::Model> = HashMap::new();
+        let mut campaigns: HashMap<Uuid, campaign::Model> = HashMap::new();
+        if dimension == Dimension::Agent && !ids.is_empty() {
+            let rows = agent::Entity::find()
+                .filter(agent::Column::TenantId.eq(tenant.uuid()))
+                .filter(agent::Column::Id.is_in(ids.iter().copied()))
+                .all(db.conn())
+                .await
+                .map_err(ApiError::from)?;
+            agents = rows.into_iter().map(|a| (a.id, a)).collect();
+        }
+        if dimension == Dimension::Campaign && !ids.is_empty() {
+            let rows = campaign::Entity::find()
+                .filter(campaign::Column::TenantId.eq(tenant.uuid()))
+                .filter(campaign::Column::Id.is_in(ids.iter().copied()))
+                .all(db.conn())
+                .await
+                .map_err(ApiError::from)?;
+            campaigns = rows.into_iter().map(|c| (c.id, c)).collect();
+        }
+        Ok(snapshot
+            .value
+            .into_iter()
+            .map(|(key, group, counters)| {
+                let agent = match &group {
+                    GroupKey::Agent(Some(id)) => agents.get(id).cloned(),
+                    _ => None,
+                };
+                let campaign = match &group {
+                    GroupKey::Campaign(Some(id)) => campaigns.get(id).cloned(),
+                    _ => None,
+                };
+                let label = agent
+                    .as_ref()
+                    .map(|a| a.name.clone())
+                    .or_else(|| campaign.as_ref().map(|c| c.name.clone()))
+                    .or_else(|| key.clone());
+                KpiGroup {
+                    key,
+                    label,
+                    agent: agent.map(Agent::from),
+                    campaign: campaign.map(Campaign::from),
+                    kpis: Kpis {
+                        counters,
+                        as_of: snapshot.as_of,
+                    },
+                }
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,415 @@
+//! Time: series buckets in any IANA zone (DST-aware), and the split of a
+//! range into rollup-aligned pieces.
+//!
+//! Every UTC offset in the tz database since 1970 is a multiple of 15
+//! minutes, and so is every transition, so 15-minute UTC rollups can be
+//! summed into the buckets of any zone. A range is served as: whole UTC
+//! days from the daily rollup, whole quarter-hours from the 15-minute
+//! rollup, and what is left at either end (less than 15 minutes) from the
+//! calls themselves.
+
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone,
+    Timelike, Utc,
+};
+use chrono_tz::Tz;
+
+/// Seconds in a quarter-hour rollup bucket.
+pub const QUARTER: i64 = 900;
+/// Seconds in a daily rollup bucket (a UTC day).
+pub const DAY: i64 = 86_400;
+/// Most buckets one series may have.
+pub const MAX_BUCKETS: usize = 10_000;
+
+/// Series bucket size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Granularity {
+    Hour,
+    Day,
+    Week,
+    Month,
+}
+
+/// Where one piece of a range is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The daily rollup (UTC days).
+    Day,
+    /// The 15-minute rollup.
+    Quarter,
+    /// The calls table (ragged ends shorter than 15 minutes).
+    Calls,
+}
+
+/// A half-open piece `[start, end)` of a range, in epoch seconds for rollups
+/// or exact instants for calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    pub source: Source,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+fn floor_to(t: DateTime<Utc>, step: i64) -> DateTime<Utc> {
+    let s = t.timestamp().div_euclid(step) * step;
+    DateTime::from_timestamp(s, 0).unwrap_or(t)
+}
+
+fn ceil_to(t: DateTime<Utc>, step: i64) -> DateTime<Utc> {
+    let floor = floor_to(t, step);
+    if floor == t {
+        t
+    } else {
+        floor + Duration::seconds(step)
+    }
+}
+
+/// Splits `[start, end)` into day, quarter and calls pieces that cover it
+/// exactly once.
+pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<Piece> {
+    let mut out = Vec::new();
+    if start >= end {
+        return out;
+    }
+    let (q0, q1) = (ceil_to(start, QUARTER), floor_to(end, QUARTER));
+    if q0 >= q1 {
+        out.push(Piece {
+            source: Source::Calls,
+            start,
+            end,
+        });
+        return out;
+    }
+    let mut push = |source, start: DateTime<Utc>, end: DateTime<Utc>| {
+        if start < end {
+            out.push(Piece { source, start, end });
+        }
+    };
+    push(Source::Calls, start, q0);
+    let (d0, d1) = (ceil_to(q0, DAY), floor_to(q1, DAY));
+    if d0 < d1 {
+        push(Source::Quarter, q0, d0);
+        push(Source::Day, d0, d1);
+        push(Source::Quarter, d1, q1);
+    } else {
+        push(Source::Quarter, q0, q1);
+    }
+    push(Source::Calls, q1, end);
+    out
+}
+
+/// The key that changes exactly at a bucket boundary. HOUR includes the
+/// offset, so a repeated local hour makes two buckets.
+fn bucket_key(t: DateTime<Tz>, granularity: Granularity) -> (i32, u32, u32, i32) {
+    match granularity {
+        Granularity::Hour => (
+            t.year(),
+            t.ordinal(),
+            t.hour(),
+            t.offset().fix().local_minus_utc(),
+        ),
+        Granularity::Day => (t.year(), t.ordinal(), 0, 0),
+        Granularity::Week => {
+            let week = t.iso_week();
+            (week.year(), week.week(), 0, 0)
+        }
+        Granularity::Month => (t.year(), t.month(), 0, 0),
+    }
+}
+
+/// The first instant whose local time is at or after `naive`.
+fn first_instant_at_or_after(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
+    if let Some(t) = tz.from_local_datetime(&naive).earliest() {
+        return t.with_timezone(&Utc);
+    }
+    // A gap (a skipped local time): scan forward in 15-minute steps from
+    // the earliest instant that could be it.
+    let mut t = naive.and_utc() - Duration::hours(15);
+    while t.with_timezone(&tz).naive_local() < naive {
+        t += Duration::seconds(QUARTER);
+    }
+    t
+}
+
+/// The start of the bucket that contains `t`.
+fn bucket_start(t: DateTime<Utc>, tz: Tz, granularity: Granularity) -> DateTime<Utc> {
+    let local = t.with_timezone(&tz);
+    match granularity {
+        Granularity::Hour => {
+            // Walk back in quarter-hours while still in the same bucket.
+            let mut start = floor_to(t, QUARTER);
+            let key = bucket_key(local, granularity);
+            while bucket_key(
+                (start - Duration::seconds(QUARTER)).with_timezone(&tz),
+                granularity,
+            ) == key
+            {
+                start -= Duration::seconds(QUARTER);
+            }
+            start
+        }
+        _ => {
+            let date = local.date_naive();
+            let first: NaiveDate = match granularity {
+                Granularity::Day => date,
+                Granularity::Week => {
+                    date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
+                }
+                _ => date.with_day(1).unwrap_or(date),
+            };
+            first_instant_at_or_after(tz, first.and_hms_opt(0, 0, 0).unwrap_or_default())
+        }
+    }
+}
+
+/// The start of the bucket after the one starting at `start`.
+fn next_bucket(start: DateTime<Utc>, tz: Tz, granularity: Granularity) -> DateTime<Utc> {
+    match granularity {
+        Granularity::Hour => {
+            let key = bucket_key(start.with_timezone(&tz), granularity);
+            let mut t = start + Duration::seconds(QUARTER);
+            while bucket_key(t.with_timezone(&tz), granularity) == key {
+                t += Duration::seconds(QUARTER);
+            }
+            t
+        }
+        _ => {
+            let date = start.with_timezone(&tz).date_naive();
+            let next = match granularity {
+                Granularity::Day => date + Duration::days(1),
+                Granularity::Week => date + Duration::days(7),
+                _ => {
+                    let (y, m) = if date.month() == 12 {
+                        (date.year() + 1, 1)
+                    } else {
+                        (date.year(), date.month() + 1)
+                    };
+                    NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(date)
+                }
+            };
+            first_instant_at_or_after(tz, next.and_hms_opt(0, 0, 0).unwrap_or_default())
+        }
+    }
+}
+
+/// One bucket of a series: its aligned start (with the zone's offset there)
+/// and the part of the range it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesBucket {
+    pub start: DateTime<FixedOffset>,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+/// The buckets that intersect `[from, to)`, in order; `None` when there
+/// would be more than `MAX_BUCKETS`.
+pub fn series(
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    tz: Tz,
+    granularity: Granularity,
+) -> Option<Vec<SeriesBucket>> {
+    let mut out = Vec::new();
+    let mut start = bucket_start(from, tz, granularity);
+    while start < to {
+        if out.len() == MAX_BUCKETS {
+            return None;
+        }
+        let next = next_bucket(start, tz, granularity);
+        let offset = start.with_timezone(&tz).offset().fix();
+        out.push(SeriesBucket {
+            start: start.with_timezone(&offset),
+            from: start.max(from),
+            to: next.min(to),
+        });
+        start = next;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    #[test]
+    fn pieces_cover_a_ragged_range_exactly_once() {
+        let p = pieces(utc("2026-03-01T10:07:30Z"), utc("2026-03-04T05:50:00Z"));
+        let kinds: Vec<_> = p.iter().map(|x| x.source).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Source::Calls,
+                Source::Quarter,
+                Source::Day,
+                Source::Quarter,
+                Source::Calls
+            ]
+        );
+        assert_eq!(p[1].start, utc("2026-03-01T10:15:00Z"));
+        assert_eq!(p[2].start, utc("2026-03-02T00:00:00Z"));
+        assert_eq!(p[2].end, utc("2026-03-04T00:00:00Z"));
+        assert_eq!(p[4].start, utc("2026-03-04T05:45:00Z"));
+        for pair in p.windows(2) {
+            assert_eq!(pair[0].end, pair[1].start);
+        }
+    }
+
+    #[test]
+    fn a_range_inside_one_quarter_is_read_from_calls() {
+        let p = pieces(utc("2026-03-01T10:01:00Z"), utc("2026-03-01T10:14:00Z"));
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].source, Source::Calls);
+    }
+
+    #[test]
+    fn days_in_kolkata_start_at_local_midnight() {
+        let tz: Tz = "Asia/Kolkata".parse().unwrap();
+        let s = series(
+            utc("2026-03-01T00:00:00Z"),
+            utc("2026-03-03T00:00:00Z"),
+            tz,
+            Granularity::Day,
+        )
+        .unwrap();
+        let starts: Vec<String> = s.iter().map(|b| b.start.to_rfc3339()).collect();
+        assert_eq!(
+            starts,
+            vec![
+                "2026-03-01T00:00:00+05:30",
+                "2026-03-02T00:00:00+05:30",
+                "2026-03-03T00:00:00+05:30"
+            ]
+        );
+        assert_eq!(s[0].from, utc("2026-03-01T00:00:00Z"), "cut by the range");
+        assert_eq!(s[2].to, utc("2026-03-03T00:00:00Z"));
+    }
+
+    #[test]
+    fn kathmandu_hours_start_at_quarter_past_utc() {
+        let tz: Tz = "Asia/Kathmandu".parse().unwrap();
+        let s = series(
+            utc("2026-03-01T00:00:00Z"),
+            utc("2026-03-01T02:00:00Z"),
+            tz,
+            Granularity::Hour,
+        )
+        .unwrap();
+        assert_eq!(s[0].start.to_rfc3339(), "2026-03-01T05:00:00+05:45");
+        assert_eq!(s[1].start.to_rfc3339(), "2026-03-01T06:00:00+05:45");
+        assert_eq!(s[1].from, utc("2026-03-01T00:15:00Z"));
+        assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn dst_days_have_23_and_25_hours_and_hours_repeat_or_vanish() {
+        let tz: Tz = "Europe/Berlin".parse().unwrap();
+        let spring = series(
+            utc("2026-03-28T23:00:00Z"),
+            utc("2026-03-29T22:00:00Z"),
+            tz,
+            Granularity::Day,
+        )
+        .unwrap();
+        assert_eq!(spring.len(), 1);
+        assert_eq!((spring[0].to - spring[0].from).num_hours(), 23);
+        let autumn = series(
+            utc("2026-10-24T22:00:00Z"),
+            utc("2026-10-25T23:00:00Z"),
+            tz,
+            Granularity::Day,
+        )
+        .unwrap();
+        assert_eq!((autumn[0].to - autumn[0].from).num_hours(), 25);
+
+        let hours = series(
+            utc("2026-10-24T22:00:00Z"),
+            utc("2026-10-25T23:00:00Z"),
+            tz,
+            Granularity::Hour,
+        )
+        .unwrap();
+        assert_eq!(hours.len(), 25);
+        let two_am: Vec<String> = hours
+            .iter()
+            .map(|b| b.start.to_rfc3339())
+            .filter(|s| s.contains("T02:00"))
+            .collect();
+        assert_eq!(
+            two_am,
+            vec!["2026-10-25T02:00:00+02:00", "2026-10-25T02:00:00+01:00"]
+        );
+        let spring_hours = series(
+            utc("2026-03-28T23:00:00Z"),
+            utc("2026-03-29T22:00:00Z"),
+            tz,
+            Granularity::Hour,
+        )
+        .unwrap();
+        assert_eq!(spring_hours.len(), 23);
+        assert!(
+            !spring_hours
+                .iter()
+                .any(|b| b.start.to_rfc3339().contains("T02:")),
+            "the skipped hour has no bucket"
+        );
+    }
+
+    #[test]
+    fn weeks_start_on_monday_and_months_on_the_first() {
+        let tz: Tz = "America/New_York".parse().unwrap();
+        let weeks = series(
+            utc("2026-03-04T12:00:00Z"),
+            utc("2026-03-20T00:00:00Z"),
+            tz,
+            Granularity::Week,
+        )
+        .unwrap();
+        assert_eq!(weeks[0].start.to_rfc3339(), "2026-03-02T00:00:00-05:00");
+        assert_eq!(weeks[2].start.to_rfc3339(), "2026-03-16T00:00:00-04:00");
+        let months = series(
+            utc("2026-01-15T00:00:00Z"),
+            utc("2026-04-01T05:00:00Z"),
+            tz,
+            Granularity::Month,
+        )
+        .unwrap();
+        let starts: Vec<String> = months.iter().map(|b| b.start.to_rfc3339()).collect();
+        assert_eq!(
+            starts,
+            vec![
+                "2026-01-01T00:00:00-05:00",
+                "2026-02-01T00:00:00-05:00",
+                "2026-03-01T00:00:00-05:00",
+                "2026-04-01T00:00:00-04:00"
+            ]
+        );
+        assert_eq!(months[3].to - months[3].from, Duration::hours(1));
+    }
+
+    #[test]
+    fn too_many_buckets_is_refused() {
+        let tz: Tz = "UTC".parse().unwrap();
+        assert!(
+            series(
+                utc("2020-01-01T00:00:00Z"),
+                utc("2021-03-01T00:00:00Z"),
+                tz,
+                Granularity::Hour
+            )
+            .is_none()
+        );
+        assert!(
+            series(
+                utc("2020-01-01T00:00:00Z"),
+                utc("2021-01-01T00:00:00Z"),
+                tz,
+                Granularity::Hour
+            )
+            .is_some()
+        );
+    }
+}

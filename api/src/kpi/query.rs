@@ -1,0 +1,329 @@
+//! KPI reads: sums over rollup pieces and ragged call ends, grouped by
+//! output bucket and, optionally, one dimension.
+
+use super::buckets::{Piece, Source, pieces};
+use super::counters::{COLUMNS, Counters, contribution};
+use super::upkeep::GRAINS;
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use entity::enums::{CallDirection, CallStatus};
+use entity::{call, lead_analysis};
+use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Query, SelectStatement};
+use sea_orm::{ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Which calls count (KPIS.md: AND across fields, OR within a list; an
+/// empty list matches nothing).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct KpiFilter {
+    pub agents: Option<Vec<Uuid>>,
+    pub campaigns: Option<Vec<Uuid>>,
+    pub direction: Option<CallDirection>,
+    pub providers: Option<Vec<String>>,
+}
+
+impl KpiFilter {
+    /// True when a list filter is empty, so nothing can match.
+    pub fn matches_nothing(&self) -> bool {
+        self.agents.as_ref().is_some_and(Vec::is_empty)
+            || self.campaigns.as_ref().is_some_and(Vec::is_empty)
+            || self.providers.as_ref().is_some_and(Vec::is_empty)
+    }
+}
+
+/// A breakdown dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    Agent,
+    Campaign,
+    Direction,
+    Provider,
+    Status,
+}
+
+/// A group of a breakdown; `None` is the group of calls without one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GroupKey {
+    All,
+    Agent(Option<Uuid>),
+    Campaign(Option<Uuid>),
+    Direction(Option<CallDirection>),
+    Provider(String),
+    Status(CallStatus),
+}
+
+/// Sums per (range index, group) over `ranges` (disjoint, e.g. the buckets
+/// of a series; one range for totals and breakdowns).
+pub type Sums = HashMap<(usize, GroupKey), Counters>;
+
+/// The rollup level that can answer a query.
+fn table_for(filter: &KpiFilter, dimension: Option<Dimension>) -> &'static str {
+    let needs_all_dims = filter.campaigns.is_some()
+        || filter.direction.is_some()
+        || filter.providers.is_some()
+        || matches!(
+            dimension,
+            Some(
+                Dimension::Campaign
+                    | Dimension::Direction
+                    | Dimension::Provider
+                    | Dimension::Status
+            )
+        );
+    if needs_all_dims {
+        "kpi_rollups"
+    } else if filter.agents.is_some() || dimension == Some(Dimension::Agent) {
+        "kpi_agent_rollups"
+    } else {
+        "kpi_totals"
+    }
+}
+
+fn dimension_column(dimension: Dimension) -> &'static str {
+    match dimension {
+        Dimension::Agent => "agent_id",
+        Dimension::Campaign => "campaign_id",
+        Dimension::Direction => "direction",
+        Dimension::Provider => "provider",
+        Dimension::Status => "status",
+    }
+}
+
+/// Merges touching pieces of one source into few intervals for SQL.
+fn merged(pieces: &[(usize, Piece)], source: Source) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let mut spans: Vec<(DateTime<Utc>, DateTime<Utc>)> = pieces
+        .iter()
+        .filter(|(_, p)| p.source == source)
+        .map(|(_, p)| (p.start, p.end))
+        .collect();
+    spans.sort();
+    let mut out: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    for (start, end) in spans {
+        match out.last_mut() {
+            Some(last) if last.1 == start => last.1 = end,
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
+/// Finds which range a rollup bucket or call time of one source falls in.
+struct Lookup(Vec<(DateTime<Utc>, DateTime<Utc>, usize)>);
+
+impl Lookup {
+    fn new(pieces: &[(usize, Piece)], source: Source) -> Self {
+        let mut spans: Vec<_> = pieces
+            .iter()
+            .filter(|(_, p)| p.source == source)
+            .map(|(i, p)| (p.start, p.end, *i))
+            .collect();
+        spans.sort();
+        Self(spans)
+    }
+
+    fn range_of(&self, at: DateTime<Utc>) -> Option<usize> {
+        let after = self.0.partition_point(|(start, _, _)| *start <= at);
+        let (_, end, index) = self.0.get(after.checked_sub(1)?)?;
+        (at < *end).then_some(*index)
+    }
+}
+
+fn group_of_row(
+    row: &sea_orm::QueryResult,
+    dimension: Option<Dimension>,
+) -> anyhow::Result<GroupKey> {
+    let non_nil = |id: Uuid| (!id.is_nil()).then_some(id);
+    Ok(match dimension {
+        None => GroupKey::All,
+        Some(Dimension::Agent) => GroupKey::Agent(non_nil(row.try_get("", "agent_id")?)),
+        Some(Dimension::Campaign) => GroupKey::Campaign(non_nil(row.try_get("", "campaign_id")?)),
+        Some(Dimension::Direction) => {
+            let text: String = row.try_get("", "direction")?;
+            GroupKey::Direction(if text.is_empty() {
+                None
+            } else {
+                Some(CallDirection::try_from_value(&text)?)
+            })
+        }
+        Some(Dimension::Provider) => GroupKey::Provider(row.try_get("", "provider")?),
+        Some(Dimension::Status) => GroupKey::Status(CallStatus::try_from_value(
+            &row.try_get::<String>("", "status")?,
+        )?),
+    })
+}
+
+fn group_of_call(call: &call::Model, dimension: Option<Dimension>) -> GroupKey {
+    match dimension {
+        None => GroupKey::All,
+        Some(Dimension::Agent) => GroupKey::Agent(call.agent_id),
+        Some(Dimension::Campaign) => GroupKey::Campaign(call.campaign_id),
+        Some(Dimension::Direction) => GroupKey::Direction(call.direction),
+        Some(Dimension::Provider) => GroupKey::Provider(call.provider.clone()),
+        Some(Dimension::Status) => GroupKey::Status(call.status),
+    }
+}
+
+fn rollup_select(
+    tenant: Uuid,
+    table: &'static str,
+    grain: i16,
+    spans: &[(DateTime<Utc>, DateTime<Utc>)],
+    filter: &KpiFilter,
+    dimension: Option<Dimension>,
+) -> SelectStatement {
+    let col = |c: &str| Expr::col(Alias::new(c));
+    let mut q = Query::select();
+    q.from(Alias::new(table)).column(Alias::new("bucket"));
+    for c in COLUMNS {
+        q.expr_as(
+            Func::cast_as(Func::sum(col(c)), Alias::new("BIGINT")),
+            Alias::new(c),
+        );
+    }
+    q.and_where(col("tenant_id").eq(tenant))
+        .and_where(col("grain").eq(grain));
+    let mut any = Cond::any();
+    for (start, end) in spans {
+        any = any.add(
+            col("bucket")
+                .gte(start.timestamp())
+                .and(col("bucket").lt(end.timestamp())),
+        );
+    }
+    q.cond_where(any);
+    if let Some(agents) = &filter.agents {
+        q.and_where(col("agent_id").is_in(agents.iter().copied()));
+    }
+    if let Some(campaigns) = &filter.campaigns {
+        q.and_where(col("campaign_id").is_in(campaigns.iter().copied()));
+    }
+    if let Some(direction) = filter.direction {
+        q.and_where(col("direction").eq(direction.to_value()));
+    }
+    if let Some(providers) = &filter.providers {
+        q.and_where(col("provider").is_in(providers.iter().cloned()));
+    }
+    q.group_by_col(Alias::new("bucket"));
+    if let Some(d) = dimension {
+        q.column(Alias::new(dimension_column(d)))
+            .group_by_col(Alias::new(dimension_column(d)));
+    }
+    q
+}
+
+fn call_filter(spans: &[(DateTime<Utc>, DateTime<Utc>)], filter: &KpiFilter) -> Condition {
+    let mut any = Condition::any();
+    for (start, end) in spans {
+        any = any.add(
+            call::Column::InitiatedAt
+                .gte(*start)
+                .and(call::Column::InitiatedAt.lt(*end)),
+        );
+    }
+    let mut all = Condition::all().add(any);
+    if let Some(agents) = &filter.agents {
+        all = all.add(call::Column::AgentId.is_in(agents.iter().copied()));
+    }
+    if let Some(campaigns) = &filter.campaigns {
+        all = all.add(call::Column::CampaignId.is_in(campaigns.iter().copied()));
+    }
+    if let Some(direction) = filter.direction {
+        all = all.add(call::Column::Direction.eq(direction));
+    }
+    if let Some(providers) = &filter.providers {
+        all = all.add(call::Column::Provider.is_in(providers.iter().cloned()));
+    }
+    all
+}
+
+/// Sums the KPI counters of `tenant` over each of `ranges`, filtered, and
+/// grouped by `dimension` when given.
+pub async fn aggregate<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    ranges: &[(DateTime<Utc>, DateTime<Utc>)],
+    filter: &KpiFilter,
+    dimension: Option<Dimension>,
+) -> anyhow::Result<Sums> {
+    let mut sums = Sums::new();
+    if filter.matches_nothing() {
+        return Ok(sums);
+    }
+    let all: Vec<(usize, Piece)> = ranges
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (from, to))| pieces(*from, *to).into_iter().map(move |p| (i, p)))
+        .collect();
+    let table = table_for(filter, dimension);
+    for (source, (grain, _)) in [(Source::Day, GRAINS[1]), (Source::Quarter, GRAINS[0])] {
+        let spans = merged(&all, source);
+        if spans.is_empty() {
+            continue;
+        }
+        let rows = db
+            .query_all(&rollup_select(
+                tenant, table, grain, &spans, filter, dimension,
+            ))
+            .await
+            .context("reading KPI rollups")?;
+        let lookup = Lookup::new(&all, source);
+        for row in rows {
+            let bucket: i64 = row.try_get("", "bucket")?;
+            let at = DateTime::from_timestamp(bucket, 0).context("bucket out of range")?;
+            let Some(index) = lookup.range_of(at) else {
+                continue;
+            };
+            let mut counters = Counters::default();
+            for (i, c) in COLUMNS.iter().enumerate() {
+                counters.0[i] = row.try_get::<Option<i64>>("", c)?.unwrap_or(0);
+            }
+            *sums
+                .entry((index, group_of_row(&row, dimension)?))
+                .or_default() += &counters;
+        }
+    }
+    let spans = merged(&all, Source::Calls);
+    if !spans.is_empty() {
+        let calls = call::Entity::find()
+            .filter(call::Column::TenantId.eq(tenant))
+            .filter(call_filter(&spans, filter))
+            .all(db)
+            .await
+            .context("reading ragged-end calls")?;
+        let analyses = effective_analyses(db, tenant, calls.iter().map(|c| c.id).collect()).await?;
+        let lookup = Lookup::new(&all, Source::Calls);
+        for c in &calls {
+            let (Some(at), Some(counters)) = (c.initiated_at, contribution(c, analyses.get(&c.id)))
+            else {
+                continue;
+            };
+            if let Some(index) = lookup.range_of(at) {
+                *sums
+                    .entry((index, group_of_call(c, dimension)))
+                    .or_default() += &counters;
+            }
+        }
+    }
+    Ok(sums)
+}
+
+/// The effective analyses of these calls, by call id.
+pub async fn effective_analyses<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    call_ids: Vec<Uuid>,
+) -> anyhow::Result<HashMap<Uuid, lead_analysis::Model>> {
+    let mut out = HashMap::new();
+    for chunk in call_ids.chunks(500) {
+        let rows = lead_analysis::Entity::find()
+            .filter(lead_analysis::Column::TenantId.eq(tenant))
+            .filter(lead_analysis::Column::Effective.eq(true))
+            .filter(lead_analysis::Column::CallId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await
+            .context("reading effective analyses")?;
+        out.extend(rows.into_iter().map(|a| (a.call_id, a)));
+    }
+    Ok(out)
+}

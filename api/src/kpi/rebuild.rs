@@ -1,0 +1,233 @@
+//! `callboard rollups rebuild|verify`: recompute rollups from calls and
+//! effective analyses, one UTC day at a time (so memory stays bounded), and
+//! either store them or compare them with what is stored.
+
+use super::counters::{COLUMNS, Counters};
+use super::query::effective_analyses;
+use super::upkeep::RollupDelta;
+use crate::db::Db;
+use crate::ingest::lock_tenant;
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use entity::call;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+const TABLES: [(&str, &[&str]); 3] = [
+    ("kpi_totals", &[]),
+    ("kpi_agent_rollups", &["agent_id"]),
+    (
+        "kpi_rollups",
+        &["agent_id", "campaign_id", "direction", "provider", "status"],
+    ),
+];
+
+/// A rollup row's identity, as text, for comparisons and reports.
+pub type RowKey = (&'static str, i16, i64, Vec<String>);
+
+async fn day_span<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+) -> anyhow::Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
+    let first: Option<Option<DateTime<Utc>>> = call::Entity::find()
+        .select_only()
+        .column(call::Column::InitiatedAt)
+        .filter(call::Column::TenantId.eq(tenant))
+        .filter(call::Column::InitiatedAt.is_not_null())
+        .order_by_asc(call::Column::InitiatedAt)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let last: Option<Option<DateTime<Utc>>> = call::Entity::find()
+        .select_only()
+        .column(call::Column::InitiatedAt)
+        .filter(call::Column::TenantId.eq(tenant))
+        .filter(call::Column::InitiatedAt.is_not_null())
+        .order_by_desc(call::Column::InitiatedAt)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(match (first.flatten(), last.flatten()) {
+        (Some(a), Some(b)) => Some((day_of(a), day_of(b) + Duration::days(1))),
+        _ => None,
+    })
+}
+
+fn day_of(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp().div_euclid(86_400) * 86_400, 0).unwrap_or(t)
+}
+
+/// The rollup changes that the calls initiated in `[day, day + 1)` make.
+async fn recompute_day<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    day: DateTime<Utc>,
+) -> anyhow::Result<(RollupDelta, u64)> {
+    let calls = call::Entity::find()
+        .filter(call::Column::TenantId.eq(tenant))
+        .filter(call::Column::InitiatedAt.gte(day))
+        .filter(call::Column::InitiatedAt.lt(day + Duration::days(1)))
+        .all(db)
+        .await
+        .context("reading calls")?;
+    let analyses = effective_analyses(db, tenant, calls.iter().map(|c| c.id).collect()).await?;
+    let mut delta = RollupDelta::default();
+    for c in &calls {
+        delta.add(c, analyses.get(&c.id), 1);
+    }
+    Ok((delta, calls.len() as u64))
+}
+
+/// Recomputes every rollup of `tenant`; returns the number of calls counted.
+pub async fn rebuild(db: &Db, tenant: Uuid) -> anyhow::Result<u64> {
+    let (txn, _gate) = db.begin_write().await?;
+    lock_tenant(&txn, tenant)
+        .await
+        .map_err(anyhow::Error::from)?;
+    for (table, _) in TABLES {
+        let delete = Query::delete()
+            .from_table(Alias::new(table))
+            .and_where(Expr::col(Alias::new("tenant_id")).eq(tenant))
+            .to_owned();
+        txn.execute(&delete).await?;
+    }
+    let mut counted = 0;
+    if let Some((mut day, end)) = day_span(&txn, tenant).await? {
+        while day < end {
+            let (delta, calls) = recompute_day(&txn, tenant, day).await?;
+            delta.apply(&txn, tenant).await?;
+            counted += calls;
+            day += Duration::days(1);
+        }
+    }
+    txn.commit().await?;
+    Ok(counted)
+}
+
+async fn stored_day<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    day: DateTime<Utc>,
+) -> anyhow::Result<BTreeMap<RowKey, Counters>> {
+    let mut out = BTreeMap::new();
+    let (start, end) = (day.timestamp(), day.timestamp() + 86_400);
+    for (table, dims) in TABLES {
+        let col = |c: &str| Expr::col(Alias::new(c));
+        let mut q = Query::select();
+        q.from(Alias::new(table)).columns(
+            ["grain", "bucket"]
+                .iter()
+                .chain(dims.iter())
+                .chain(COLUMNS.iter())
+                .map(|c| Alias::new(*c)),
+        );
+        q.and_where(col("tenant_id").eq(tenant))
+            .and_where(col("bucket").gte(start))
+            .and_where(col("bucket").lt(end));
+        for row in db.query_all(&q).await? {
+            let mut counters = Counters::default();
+            for (i, c) in COLUMNS.iter().enumerate() {
+                counters.0[i] = row.try_get("", c)?;
+            }
+            if counters.is_zero() {
+                continue;
+            }
+            let mut keys = Vec::new();
+            for d in dims {
+                keys.push(match *d {
+                    "agent_id" | "campaign_id" => row.try_get::<Uuid>("", d)?.to_string(),
+                    _ => row.try_get::<String>("", d)?,
+                });
+            }
+            out.insert(
+                (
+                    table,
+                    row.try_get("", "grain")?,
+                    row.try_get("", "bucket")?,
+                    keys,
+                ),
+                counters,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Compares stored rollups of `tenant` with a recomputation; returns one
+/// line per difference (empty when they agree).
+pub async fn verify(db: &Db, tenant: Uuid) -> anyhow::Result<Vec<String>> {
+    let conn = db.conn();
+    let mut differences = Vec::new();
+    let calls_span = day_span(conn, tenant).await?;
+    let stored_span = stored_bucket_span(conn, tenant).await?;
+    let span = match (calls_span, stored_span) {
+        (Some(a), Some(b)) => Some((Ord::min(a.0, b.0), Ord::max(a.1, b.1))),
+        (a, b) => a.or(b),
+    };
+    let Some((mut day, end)) = span else {
+        return Ok(differences);
+    };
+    while day < end {
+        let (delta, _) = recompute_day(conn, tenant, day).await?;
+        let expected: BTreeMap<RowKey, Counters> = delta
+            .rows()
+            .into_iter()
+            .filter(|(_, c)| !c.is_zero())
+            .collect();
+        let stored = stored_day(conn, tenant, day).await?;
+        for (key, want) in &expected {
+            match stored.get(key) {
+                Some(have) if have == want => {}
+                Some(have) => differences.push(format!(
+                    "{key:?}: stored {:?} != recomputed {:?}",
+                    have.0, want.0
+                )),
+                None => differences.push(format!("{key:?}: missing (recomputed {:?})", want.0)),
+            }
+        }
+        for (key, have) in &stored {
+            if !expected.contains_key(key) {
+                differences.push(format!(
+                    "{key:?}: stored {:?} but no call counts there",
+                    have.0
+                ));
+            }
+        }
+        day += Duration::days(1);
+    }
+    Ok(differences)
+}
+
+async fn stored_bucket_span<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+) -> anyhow::Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
+    let q = Query::select()
+        .expr_as(
+            Func::min(Expr::col(Alias::new("bucket"))),
+            Alias::new("first"),
+        )
+        .expr_as(
+            Func::max(Expr::col(Alias::new("bucket"))),
+            Alias::new("last"),
+        )
+        .from(Alias::new("kpi_totals"))
+        .and_where(Expr::col(Alias::new("tenant_id")).eq(tenant))
+        .to_owned();
+    let Some(row) = db.query_one(&q).await? else {
+        return Ok(None);
+    };
+    let (first, last): (Option<i64>, Option<i64>) =
+        (row.try_get("", "first")?, row.try_get("", "last")?);
+    Ok(
+        match (
+            first.and_then(|f| DateTime::from_timestamp(f, 0)),
+            last.and_then(|l| DateTime::from_timestamp(l, 0)),
+        ) {
+            (Some(a), Some(b)) => Some((day_of(a), day_of(b) + Duration::days(1))),
+            _ => None,
+        },
+    )
+}

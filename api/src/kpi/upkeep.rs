@@ -1,0 +1,192 @@
+//! Rollup upkeep: the write path subtracts a call's old contribution and
+//! adds its new one, in the same transaction as the write, so a query right
+//! after a mutation sees it.
+
+use super::buckets::{DAY, QUARTER};
+use super::counters::{COLUMNS, Counters, contribution};
+use entity::{call, lead_analysis};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SimpleExpr};
+use sea_orm::{ActiveEnum, ConnectionTrait, DbErr};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Rollup grains: 0 = 15 minutes, 1 = UTC day.
+pub const GRAINS: [(i16, i64); 2] = [(0, QUARTER), (1, DAY)];
+
+/// The full set of dimensions a call is rolled up by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Dims {
+    pub agent: Uuid,
+    pub campaign: Uuid,
+    pub direction: String,
+    pub provider: String,
+    pub status: String,
+}
+
+impl Dims {
+    /// A call's dimensions; "none" is the nil UUID or the empty string.
+    pub fn of(call: &call::Model) -> Self {
+        Self {
+            agent: call.agent_id.unwrap_or_default(),
+            campaign: call.campaign_id.unwrap_or_default(),
+            direction: call.direction.map(|d| d.to_value()).unwrap_or_default(),
+            provider: call.provider.clone(),
+            status: call.status.to_value(),
+        }
+    }
+}
+
+/// Pending changes to the three rollup tables.
+#[derive(Debug, Default)]
+pub struct RollupDelta {
+    totals: HashMap<(i16, i64), Counters>,
+    agents: HashMap<(i16, i64, Uuid), Counters>,
+    full: HashMap<(i16, i64, Dims), Counters>,
+}
+
+impl RollupDelta {
+    /// Adds (`sign` 1) or removes (`sign` -1) a call's contribution.
+    pub fn add(&mut self, call: &call::Model, analysis: Option<&lead_analysis::Model>, sign: i64) {
+        let (Some(at), Some(counters)) = (call.initiated_at, contribution(call, analysis)) else {
+            return;
+        };
+        let counters = if sign < 0 {
+            Counters::default().minus(&counters)
+        } else {
+            counters
+        };
+        let dims = Dims::of(call);
+        for (grain, step) in GRAINS {
+            let bucket = at.timestamp().div_euclid(step) * step;
+            *self.totals.entry((grain, bucket)).or_default() += &counters;
+            *self.agents.entry((grain, bucket, dims.agent)).or_default() += &counters;
+            *self.full.entry((grain, bucket, dims.clone())).or_default() += &counters;
+        }
+    }
+
+    /// Replaces a call's old contribution by its new one.
+    pub fn replace(
+        &mut self,
+        before: (&call::Model, Option<&lead_analysis::Model>),
+        after: (&call::Model, Option<&lead_analysis::Model>),
+    ) {
+        self.add(before.0, before.1, -1);
+        self.add(after.0, after.1, 1);
+    }
+
+    /// The changes as rows keyed like `rebuild::RowKey`.
+    pub fn rows(&self) -> Vec<(super::rebuild::RowKey, Counters)> {
+        let mut out = Vec::new();
+        for ((grain, bucket), c) in &self.totals {
+            out.push((("kpi_totals", *grain, *bucket, vec![]), *c));
+        }
+        for ((grain, bucket, agent), c) in &self.agents {
+            out.push((
+                (
+                    "kpi_agent_rollups",
+                    *grain,
+                    *bucket,
+                    vec![agent.to_string()],
+                ),
+                *c,
+            ));
+        }
+        for ((grain, bucket, d), c) in &self.full {
+            let keys = vec![
+                d.agent.to_string(),
+                d.campaign.to_string(),
+                d.direction.clone(),
+                d.provider.clone(),
+                d.status.clone(),
+            ];
+            out.push((("kpi_rollups", *grain, *bucket, keys), *c));
+        }
+        out
+    }
+
+    /// Writes the changes (upserts that add to existing rows).
+    pub async fn apply<C: ConnectionTrait>(self, db: &C, tenant: Uuid) -> Result<(), DbErr> {
+        let totals: Vec<_> = self
+            .totals
+            .into_iter()
+            .filter(|(_, c)| !c.is_zero())
+            .map(|((grain, bucket), c)| (vec![grain.into(), bucket.into()], c))
+            .collect();
+        upsert(db, tenant, "kpi_totals", &[], totals).await?;
+        let agents: Vec<_> = self
+            .agents
+            .into_iter()
+            .filter(|(_, c)| !c.is_zero())
+            .map(|((grain, bucket, agent), c)| (vec![grain.into(), bucket.into(), agent.into()], c))
+            .collect();
+        upsert(db, tenant, "kpi_agent_rollups", &["agent_id"], agents).await?;
+        let full: Vec<_> = self
+            .full
+            .into_iter()
+            .filter(|(_, c)| !c.is_zero())
+            .map(|((grain, bucket, d), c)| {
+                let keys: Vec<SimpleExpr> = vec![
+                    grain.into(),
+                    bucket.into(),
+                    d.agent.into(),
+                    d.campaign.into(),
+                    d.direction.into(),
+                    d.provider.into(),
+                    d.status.into(),
+                ];
+                (keys, c)
+            })
+            .collect();
+        upsert(
+            db,
+            tenant,
+            "kpi_rollups",
+            &["agent_id", "campaign_id", "direction", "provider", "status"],
+            full,
+        )
+        .await
+    }
+}
+
+/// `INSERT ... ON CONFLICT (key) DO UPDATE SET c = c + excluded.c`.
+async fn upsert<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    table: &'static str,
+    dims: &[&'static str],
+    rows: Vec<(Vec<SimpleExpr>, Counters)>,
+) -> Result<(), DbErr> {
+    let mut keys = vec!["tenant_id", "grain", "bucket"];
+    keys.extend_from_slice(dims);
+    let columns: Vec<Alias> = keys
+        .iter()
+        .chain(COLUMNS.iter())
+        .map(|c| Alias::new(*c))
+        .collect();
+    // Stay well under SQLite's limit of bound parameters per statement.
+    let per_statement = 30_000 / columns.len();
+    for chunk in rows.chunks(per_statement) {
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new(table))
+            .columns(columns.clone());
+        for (key_values, counters) in chunk {
+            let mut values: Vec<SimpleExpr> = Vec::with_capacity(columns.len());
+            values.push(tenant.into());
+            values.extend(key_values.iter().cloned());
+            values.extend(counters.0.iter().map(|v| SimpleExpr::from(*v)));
+            insert.values_panic(values);
+        }
+        let mut conflict = OnConflict::columns(keys.iter().map(|k| Alias::new(*k)));
+        conflict.values(COLUMNS.iter().map(|c| {
+            (
+                Alias::new(*c),
+                Expr::col((Alias::new(table), Alias::new(*c)))
+                    .add(Expr::col((Alias::new("excluded"), Alias::new(*c)))),
+            )
+        }));
+        insert.on_conflict(conflict);
+        db.execute(&insert).await?;
+    }
+    Ok(())
+}
