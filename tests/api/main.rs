@@ -5,9 +5,11 @@
 mod helpers;
 
 mod auth;
+mod contract;
 mod ingest;
 mod ingest_import;
 mod ingest_order;
+mod kpi;
 mod kpi_exact;
 mod schema;
 mod server;
