@@ -50,6 +50,13 @@ enum Command {
         #[command(subcommand)]
         command: TenantsCommand,
     },
+    /// Generate benchmark data (tenants, calls, analyses, rollups) in bulk.
+    BenchData {
+        #[command(flatten)]
+        args: crate::bench_data::BenchDataArgs,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
     /// Recompute or check the KPI rollups.
     Rollups {
         #[command(subcommand)]
@@ -187,6 +194,22 @@ pub async fn run() -> anyhow::Result<()> {
                     if t.active { "active" } else { "suspended" },
                     t.name
                 );
+            }
+            Ok(())
+        }
+        Command::BenchData { args, database } => {
+            telemetry::init(LogFormat::Text);
+            let db = Db::connect_and_migrate(&database).await?;
+            let started = std::time::Instant::now();
+            let keys = crate::bench_data::generate(&db, &args).await?;
+            println!(
+                "generated {} calls for {} tenants in {:.1?}",
+                args.calls,
+                keys.len(),
+                started.elapsed()
+            );
+            for (tenant, key) in keys {
+                println!("{tenant} {key}");
             }
             Ok(())
         }

@@ -3,6 +3,7 @@
 //! server, the GraphQL schema, auth, the ingest write path and the demo.
 
 pub mod auth;
+pub mod bench_data;
 pub mod cli;
 pub mod config;
 pub mod db;

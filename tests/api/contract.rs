@@ -7,9 +7,15 @@ const DOCUMENT: &str = include_str!("../../docs/examples/operations.graphql");
 pub fn operation(name: &str) -> String {
     let mut blocks: Vec<(String, String)> = Vec::new();
     for line in DOCUMENT.lines() {
-        let starts_block = ["query ", "mutation ", "subscription ", "fragment "].iter().any(|k| line.starts_with(k));
+        let starts_block = ["query ", "mutation ", "subscription ", "fragment "]
+            .iter()
+            .any(|k| line.starts_with(k));
         if starts_block {
-            let title = line.split(|c: char| c == '(' || c == ' ' || c == '{').nth(1).unwrap_or_default().to_owned();
+            let title = line
+                .split(|c: char| c == '(' || c == ' ' || c == '{')
+                .nth(1)
+                .unwrap_or_default()
+                .to_owned();
             blocks.push((title, String::new()));
         } else if line.starts_with('#') {
             continue;
@@ -19,7 +25,10 @@ pub fn operation(name: &str) -> String {
             text.push('\n');
         }
     }
-    let (_, op) = blocks.iter().find(|(title, _)| title == name).unwrap_or_else(|| panic!("no operation {name}"));
+    let (_, op) = blocks
+        .iter()
+        .find(|(title, _)| title == name)
+        .unwrap_or_else(|| panic!("no operation {name}"));
     let mut out = op.clone();
     for (title, text) in &blocks {
         if op.contains(&format!("...{title}")) {

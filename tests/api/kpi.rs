@@ -16,7 +16,13 @@ fn day() -> Value {
 }
 
 async fn kpis(app: &TestApp, key: &str, range: Value, filter: Value) -> Value {
-    let body = app.gql(Some(key), &operation("Kpis"), json!({ "range": range, "filter": filter })).await;
+    let body = app
+        .gql(
+            Some(key),
+            &operation("Kpis"),
+            json!({ "range": range, "filter": filter }),
+        )
+        .await;
     assert!(body["errors"].is_null(), "{body}");
     body["data"]["kpis"].clone()
 }

@@ -9,13 +9,39 @@ use crate::kpi::upkeep::RollupDelta;
 use chrono::Utc;
 use entity::enums::{CallDirection, CallStatus};
 use entity::{agent, call, call_event, campaign, contact, follow_up, tenant};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
     IntoActiveModel, QueryFilter, QuerySelect,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use uuid::Uuid;
+
+/// The columns the projection writes.
+const PROJECTED_COLUMNS: [call::Column; 22] = [
+    call::Column::Direction,
+    call::Column::FromNumber,
+    call::Column::ToNumber,
+    call::Column::AgentId,
+    call::Column::ContactId,
+    call::Column::CampaignId,
+    call::Column::InitiatedAt,
+    call::Column::RingingAt,
+    call::Column::AnsweredAt,
+    call::Column::EndedAt,
+    call::Column::Status,
+    call::Column::Answered,
+    call::Column::DurationSeconds,
+    call::Column::BilledMinutes,
+    call::Column::Credits,
+    call::Column::CostMicros,
+    call::Column::HangupBy,
+    call::Column::HangupReason,
+    call::Column::RecordingUrl,
+    call::Column::Metadata,
+    call::Column::Tags,
+    call::Column::UpdatedAt,
+];
 
 /// A call's identity within its tenant.
 pub type CallKey = (String, String);
@@ -361,6 +387,7 @@ pub async fn refresh(
 
     let analyses = effective_analyses(txn, tenant_id, call_ids.to_vec()).await?;
     let mut rollups = RollupDelta::default();
+    let mut changed = Vec::new();
     let mut touched_contacts = BTreeSet::new();
     let now = Utc::now();
     for (row, p) in calls.into_iter().zip(projections) {
@@ -403,12 +430,27 @@ pub async fn refresh(
         if updated != row {
             let analysis = analyses.get(&row.id);
             rollups.replace((&row, analysis), (&updated, analysis));
-            let updated = call::Model {
-                updated_at: now,
-                ..updated
-            };
-            updated.into_active_model().reset_all().update(txn).await?;
+            changed.push(
+                call::Model {
+                    updated_at: now,
+                    ..updated
+                }
+                .into_active_model()
+                .reset_all(),
+            );
         }
+    }
+    // One upsert per chunk rather than one UPDATE per call: every row exists,
+    // so each takes the update path.
+    for chunk in changed.chunks(200) {
+        call::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([call::Column::TenantId, call::Column::Id])
+                    .update_columns(PROJECTED_COLUMNS)
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
     }
     rollups.apply(txn, tenant_id).await?;
     refresh_contacts(txn, tenant_id, &touched_contacts).await
@@ -479,6 +521,7 @@ async fn refresh_contacts(
                 .exec(txn)
                 .await?;
         }
+        let mut changed = Vec::new();
         for row in contacts.into_iter().filter(|c| !orphans.contains(&c.id)) {
             let p = project_contact(
                 events_by_contact
@@ -493,12 +536,30 @@ async fn refresh_contacts(
                 ..row.clone()
             };
             if updated != row {
-                let updated = contact::Model {
-                    updated_at: Utc::now(),
-                    ..updated
-                };
-                updated.into_active_model().reset_all().update(txn).await?;
+                changed.push(
+                    contact::Model {
+                        updated_at: Utc::now(),
+                        ..updated
+                    }
+                    .into_active_model()
+                    .reset_all(),
+                );
             }
+        }
+        for rows in changed.chunks(200) {
+            contact::Entity::insert_many(rows.to_vec())
+                .on_conflict(
+                    OnConflict::columns([contact::Column::TenantId, contact::Column::Id])
+                        .update_columns([
+                            contact::Column::Name,
+                            contact::Column::ExternalId,
+                            contact::Column::Context,
+                            contact::Column::UpdatedAt,
+                        ])
+                        .to_owned(),
+                )
+                .exec_without_returning(txn)
+                .await?;
         }
     }
     Ok(())
