@@ -49,7 +49,8 @@ pub struct ServerConfig {
     #[arg(long, env = "CALLBOARD_BIND", default_value = "127.0.0.1:8000")]
     pub bind: SocketAddr,
     /// Operator secret for tenant administration (at least 16 characters).
-    /// Operator operations answer FORBIDDEN while it is unset.
+    /// While it is unset no credential is the operator's, so operator
+    /// operations answer UNAUTHENTICATED (or FORBIDDEN to a tenant key).
     #[arg(long, env = "CALLBOARD_ADMIN_SECRET", hide_env_values = true)]
     pub admin_secret: Option<Secret>,
     /// Origins allowed by CORS, comma-separated (e.g. `https://app.example.com`).

@@ -26,7 +26,9 @@ pub fn tenant_table(table: &'static str) -> TableCreateStatement {
 }
 
 /// A composite foreign key `(tenant_id, column) -> parent(tenant_id, id)`:
-/// the database refuses a reference to another tenant's row.
+/// the database refuses a reference to another tenant's row. (`SET NULL`
+/// would null `tenant_id` too, so optional references use `NO ACTION`: a
+/// referenced row cannot be deleted while referenced.)
 pub fn tenant_fk(
     table: &'static str,
     column: &'static str,

@@ -46,7 +46,7 @@ impl MigrationTrait for Migration {
                 "users",
                 "agent_id",
                 "agents",
-                ForeignKeyAction::SetNull,
+                ForeignKeyAction::NoAction,
             ));
         stamps(&mut users);
 

@@ -15,7 +15,7 @@ fn a(name: &'static str) -> Alias {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        use ForeignKeyAction::{Cascade, SetNull};
+        use ForeignKeyAction::{Cascade, NoAction};
 
         let mut calls = tenant_table("calls");
         calls
@@ -42,9 +42,14 @@ impl MigrationTrait for Migration {
             .col(string_null(a("recording_url")))
             .col(json_binary_null(a("metadata")))
             .col(json_binary_null(a("tags")))
-            .foreign_key(&mut tenant_fk("calls", "agent_id", "agents", SetNull))
-            .foreign_key(&mut tenant_fk("calls", "contact_id", "contacts", SetNull))
-            .foreign_key(&mut tenant_fk("calls", "campaign_id", "campaigns", SetNull));
+            .foreign_key(&mut tenant_fk("calls", "agent_id", "agents", NoAction))
+            .foreign_key(&mut tenant_fk("calls", "contact_id", "contacts", NoAction))
+            .foreign_key(&mut tenant_fk(
+                "calls",
+                "campaign_id",
+                "campaigns",
+                NoAction,
+            ));
         stamps(&mut calls);
 
         let call_events = tenant_table("call_events")
@@ -83,7 +88,7 @@ impl MigrationTrait for Migration {
                 "call_notes",
                 "author_user_id",
                 "users",
-                SetNull,
+                NoAction,
             ))
             .to_owned();
 
@@ -162,12 +167,12 @@ impl MigrationTrait for Migration {
                 "contacts",
                 Cascade,
             ))
-            .foreign_key(&mut tenant_fk("follow_ups", "call_id", "calls", SetNull))
+            .foreign_key(&mut tenant_fk("follow_ups", "call_id", "calls", NoAction))
             .foreign_key(&mut tenant_fk(
                 "follow_ups",
                 "created_by_user_id",
                 "users",
-                SetNull,
+                NoAction,
             ));
         stamps(&mut follow_ups);
 

@@ -72,7 +72,15 @@ fn rollup(table: &'static str, keys: &[(&'static str, ColumnDef)]) -> TableCreat
     for counter in COUNTERS {
         t.col(big_integer(Alias::new(counter)).default(0));
     }
-    t.primary_key(&mut pk).to_owned()
+    t.primary_key(&mut pk)
+        .foreign_key(
+            ForeignKey::create()
+                .name(format!("fk_{table}_tenant"))
+                .from(Alias::new(table), Alias::new("tenant_id"))
+                .to(Alias::new("tenants"), Alias::new("id"))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .to_owned()
 }
 
 #[async_trait::async_trait]

@@ -71,9 +71,10 @@ impl AuthContext {
             {
                 Ok(key.tenant)
             }
-            Principal::ApiKey(_) => Err(ApiError::Forbidden(
-                format!("this operation needs the {scope:?} scope").to_uppercase(),
-            )),
+            Principal::ApiKey(_) => Err(ApiError::Forbidden(format!(
+                "this operation needs the {} scope",
+                scope_name(scope)
+            ))),
             Principal::Operator => Err(ApiError::Forbidden(
                 "the operator secret administers tenants; use a tenant credential for tenant data"
                     .into(),
@@ -83,6 +84,14 @@ impl AuthContext {
             )),
             Principal::Rejected(reason) => Err(ApiError::Unauthenticated(reason)),
         }
+    }
+}
+
+fn scope_name(scope: ApiKeyScope) -> &'static str {
+    match scope {
+        ApiKeyScope::Read => "READ",
+        ApiKeyScope::Ingest => "INGEST",
+        ApiKeyScope::Admin => "ADMIN",
     }
 }
 

@@ -11,7 +11,10 @@ use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use entity::call;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IsolationLevel, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -158,7 +161,11 @@ async fn stored_day<C: ConnectionTrait>(
 /// Compares stored rollups of `tenant` with a recomputation; returns one
 /// line per difference (empty when they agree).
 pub async fn verify(db: &Db, tenant: Uuid) -> anyhow::Result<Vec<String>> {
-    let conn = db.conn();
+    // One snapshot, so that writes landing meanwhile cannot show up as
+    // differences.
+    let isolation = (db.backend() == DbBackend::Postgres).then_some(IsolationLevel::RepeatableRead);
+    let txn = db.conn().begin_with_config(isolation, None).await?;
+    let conn = &txn;
     let mut differences = Vec::new();
     let calls_span = day_span(conn, tenant).await?;
     let stored_span = stored_bucket_span(conn, tenant).await?;
@@ -167,6 +174,7 @@ pub async fn verify(db: &Db, tenant: Uuid) -> anyhow::Result<Vec<String>> {
         (a, b) => a.or(b),
     };
     let Some((mut day, end)) = span else {
+        txn.commit().await?;
         return Ok(differences);
     };
     while day < end {
@@ -197,6 +205,7 @@ pub async fn verify(db: &Db, tenant: Uuid) -> anyhow::Result<Vec<String>> {
         }
         day += Duration::days(1);
     }
+    txn.commit().await?;
     Ok(differences)
 }
 

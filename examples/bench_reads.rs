@@ -1,0 +1,201 @@
+//! Read benchmark: the contract's dashboard queries over HTTP, p50/p99 over
+//! N requests after warm-up, next to the same numbers computed straight
+//! from the calls table, and the server's peak memory.
+//!
+//! cargo run --release --example bench_reads -- --url http://127.0.0.1:8000/graphql \
+//!     --key cbk_... --tenant <uuid> --database-url postgres://postgres@127.0.0.1/bench --server-pid <pid>
+
+use chrono::{Duration, Utc};
+use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+use serde_json::{Value, json};
+use std::time::Instant;
+
+const OPERATIONS: &str = include_str!("../docs/examples/operations.graphql");
+
+struct Args {
+    url: String,
+    key: String,
+    tenant: Option<String>,
+    database_url: Option<String>,
+    server_pid: Option<u32>,
+    requests: usize,
+    warmup: usize,
+    only: Option<String>,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        url: "http://127.0.0.1:8000/graphql".into(),
+        key: String::new(),
+        tenant: None,
+        database_url: None,
+        server_pid: None,
+        requests: 200,
+        warmup: 20,
+        only: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().unwrap_or_default();
+        match flag.as_str() {
+            "--url" => a.url = value,
+            "--key" => a.key = value,
+            "--tenant" => a.tenant = Some(value),
+            "--database-url" => a.database_url = Some(value),
+            "--server-pid" => a.server_pid = value.parse().ok(),
+            "--requests" => a.requests = value.parse().unwrap_or(200),
+            "--warmup" => a.warmup = value.parse().unwrap_or(20),
+            "--only" => a.only = Some(value),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    a
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn report(name: &str, mut ms: Vec<f64>) {
+    ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let mean = ms.iter().sum::<f64>() / ms.len() as f64;
+    println!(
+        "{name:<44} n={:<4} p50={:>7.2} ms  p99={:>7.2} ms  mean={:>7.2} ms",
+        ms.len(),
+        percentile(&ms, 0.5),
+        percentile(&ms, 0.99),
+        mean
+    );
+}
+
+fn peak_rss_mb(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let client = reqwest::Client::new();
+    let now = Utc::now();
+    let day = |d: i64| (now - Duration::days(d)).to_rfc3339();
+    let thirty = json!({ "from": day(30), "to": now.to_rfc3339() });
+    let ninety = json!({ "from": day(90), "to": now.to_rfc3339() });
+    let cases: Vec<(&str, &str, Value)> = vec![
+        ("Kpis (30 days)", "Kpis", json!({ "range": thirty })),
+        (
+            "KpiSeries DAY (90 days)",
+            "KpiSeries",
+            json!({ "range": ninety, "granularity": "DAY" }),
+        ),
+        (
+            "KpiBreakdown AGENT (30 days)",
+            "KpiBreakdown",
+            json!({ "range": thirty, "by": "AGENT" }),
+        ),
+        (
+            "AgentLeaderboard (100 agents, 30 days)",
+            "AgentLeaderboard",
+            json!({ "first": 100, "range": thirty }),
+        ),
+        (
+            "RecentCalls (first 100, all nested)",
+            "RecentCalls",
+            json!({ "first": 100 }),
+        ),
+    ];
+    for (name, operation, variables) in cases {
+        if a.only.as_deref().is_some_and(|o| o != operation) {
+            continue;
+        }
+        let body =
+            json!({ "query": OPERATIONS, "operationName": operation, "variables": variables });
+        let mut timings = Vec::new();
+        for i in 0..a.warmup + a.requests {
+            let started = Instant::now();
+            let response: Value = client
+                .post(&a.url)
+                .bearer_auth(&a.key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+            assert!(response["errors"].is_null(), "{name}: {response}");
+            if i >= a.warmup {
+                timings.push(elapsed);
+            }
+        }
+        report(&format!("HTTP {name}"), timings);
+    }
+
+    if let (Some(url), Some(tenant)) = (&a.database_url, &a.tenant) {
+        let db = Database::connect(url.as_str()).await.unwrap();
+        let backend = db.get_database_backend();
+        let (t, from, to, cast) = match backend {
+            DbBackend::Postgres => ("$1::uuid", "$2::timestamptz", "$3::timestamptz", "::uuid"),
+            _ => ("?", "?", "?", ""),
+        };
+        let _ = cast;
+        let sums = "COUNT(*), SUM(CASE WHEN c.answered THEN 1 ELSE 0 END), SUM(c.duration_seconds), SUM(c.billed_minutes), SUM(c.credits), SUM(c.cost_micros), COUNT(la.id), SUM(CASE WHEN la.total_score >= 80 THEN 1 ELSE 0 END), AVG(la.total_score), SUM(CASE WHEN la.cta_demo THEN 1 ELSE 0 END)";
+        let join = "FROM calls c LEFT JOIN lead_analyses la ON la.tenant_id = c.tenant_id AND la.call_id = c.id AND la.effective";
+        let day_expr = if backend == DbBackend::Postgres {
+            "date_trunc('day', c.initiated_at AT TIME ZONE 'Asia/Kolkata')"
+        } else {
+            "date(c.initiated_at, '+330 minutes')"
+        };
+        let tenant_id = uuid::Uuid::parse_str(tenant).unwrap();
+        let sql_cases = [
+            (
+                "Kpis (30 days)",
+                format!(
+                    "SELECT {sums} {join} WHERE c.tenant_id = {t} AND c.initiated_at >= {from} AND c.initiated_at < {to}"
+                ),
+                30,
+            ),
+            (
+                "KpiSeries DAY (90 days)",
+                format!(
+                    "SELECT {day_expr} AS d, {sums} {join} WHERE c.tenant_id = {t} AND c.initiated_at >= {from} AND c.initiated_at < {to} GROUP BY d"
+                ),
+                90,
+            ),
+            (
+                "KpiBreakdown AGENT (30 days)",
+                format!(
+                    "SELECT c.agent_id, {sums} {join} WHERE c.tenant_id = {t} AND c.initiated_at >= {from} AND c.initiated_at < {to} GROUP BY c.agent_id"
+                ),
+                30,
+            ),
+        ];
+        for (name, sql, days) in sql_cases {
+            let mut timings = Vec::new();
+            for i in 0..3 + 20 {
+                let values: Vec<sea_orm::Value> = vec![
+                    tenant_id.into(),
+                    (now - Duration::days(days)).into(),
+                    now.into(),
+                ];
+                let started = Instant::now();
+                db.query_all_raw(Statement::from_sql_and_values(backend, sql.clone(), values))
+                    .await
+                    .unwrap();
+                if i >= 3 {
+                    timings.push(started.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
+            report(&format!("SQL straight from calls: {name}"), timings);
+        }
+    }
+    if let Some(pid) = a.server_pid {
+        match peak_rss_mb(pid) {
+            Some(mb) => println!("server peak RSS (VmHWM): {mb:.1} MB"),
+            None => println!("server peak RSS: unavailable for pid {pid}"),
+        }
+    }
+}
