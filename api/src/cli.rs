@@ -27,7 +27,7 @@ enum Command {
         server: ServerConfig,
     },
     /// Run a server on an embedded SQLite file with a realistic demo tenant,
-    /// and print the GraphiQL URL and a demo API key.
+    /// and print the playground's URL, which opens with a demo API key.
     Demo {
         /// The demo's SQLite file (created and seeded on first run, reused after).
         #[arg(long, default_value = "callboard-demo.db")]

@@ -42,6 +42,19 @@ pub enum LogFormat {
     Json,
 }
 
+/// What the playground opens with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PlaygroundPreset {
+    /// An empty editor; the user brings the credential. What `serve` uses.
+    #[default]
+    Blank,
+    /// The contract's read operations as example tabs over the last 30 days,
+    /// and the API key from the URL fragment (`#key=...`) in the Headers
+    /// tab. Only `callboard demo` sets it; the key itself never travels
+    /// in the page.
+    Guided,
+}
+
 /// Settings of the HTTP server (`serve` and `demo`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServerConfig {
@@ -73,6 +86,10 @@ pub struct ServerConfig {
     /// Log format.
     #[arg(long, env = "CALLBOARD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// What the playground opens with. No flag: `serve` always has `Blank`,
+    /// and `callboard demo` sets `Guided`.
+    #[arg(skip)]
+    pub playground: PlaygroundPreset,
 }
 
 /// Settings of the database connection.
@@ -103,6 +120,7 @@ impl ServerConfig {
             max_complexity: 5000,
             request_timeout_secs: 30,
             log_format: LogFormat::Text,
+            playground: PlaygroundPreset::Blank,
         }
     }
 }

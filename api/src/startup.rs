@@ -23,6 +23,7 @@ impl Application {
             db,
             schema,
             admin_secret: config.admin_secret.clone(),
+            playground: config.playground,
         };
         let router = router(state, &config);
         let listener = TcpListener::bind(config.bind).await?;

@@ -12,7 +12,7 @@ pub fn operation(name: &str) -> String {
             .any(|k| line.starts_with(k));
         if starts_block {
             let title = line
-                .split(|c: char| c == '(' || c == ' ' || c == '{')
+                .split(['(', ' ', '{'])
                 .nth(1)
                 .unwrap_or_default()
                 .to_owned();

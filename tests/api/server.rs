@@ -1,4 +1,4 @@
-//! The HTTP surface: health, readiness, GraphiQL and GraphQL over GET.
+//! The HTTP surface: health, readiness, the playground and GraphQL over GET.
 
 use serde_json::json;
 
@@ -14,9 +14,18 @@ db_test! {
 
 db_test! {
     async fn browsers_get_graphiql_and_clients_get_graphql_over_get(app) {
-        let page = app.client.get(format!("{}/graphql", app.address)).header("Accept", "text/html").send().await.unwrap();
+        let page = app
+            .client
+            .get(format!("{}/graphql", app.address))
+            .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(page.status(), 200);
-        assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+        let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(csp.starts_with("default-src 'none'; script-src 'self';"), "{csp}");
+        assert!(page.headers().get_all("vary").iter().any(|v| v == "accept"));
         assert!(page.text().await.unwrap().to_lowercase().contains("graphiql"));
 
         let tenant = app.create_tenant("Acme").await;
@@ -25,12 +34,90 @@ db_test! {
             .get(format!("{}/graphql", app.address))
             .query(&[("query", "{ tenant { name } }")])
             .bearer_auth(&tenant.key)
-            .header("Accept", "application/json")
+            .header("Accept", "application/graphql-response+json, application/json;q=0.9")
             .send()
             .await
             .unwrap();
+        assert!(response.headers().get_all("vary").iter().any(|v| v == "accept"));
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body, json!({ "data": { "tenant": { "name": "Acme" } } }));
+    }
+}
+
+db_test! {
+    async fn the_playground_of_serve_never_contains_a_key(app) {
+        let tenant = app.create_tenant("Acme").await;
+
+        let page = app
+            .client
+            .get(format!("{}/graphql", app.address))
+            .header("Accept", "text/html")
+            .bearer_auth(&tenant.key)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+
+        assert!(!page.contains(&tenant.key));
+        assert!(!page.contains("cbk_"), "no API key of any tenant");
+        assert!(page.contains(r#""guided":false"#));
+        assert!(page.contains(r#""tabs":[]"#));
+    }
+}
+
+db_test! {
+    async fn the_playground_loads_only_files_of_the_binary_cached_for_a_year(app) {
+        let page = app
+            .client
+            .get(format!("{}/graphql", app.address))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let urls: Vec<&str> = page
+            .split('"')
+            .filter(|part| part.starts_with("/playground/assets/"))
+            .collect();
+        assert_eq!(urls.len(), 4, "{page}");
+
+        for url in &urls {
+            let response = app
+                .client
+                .get(format!("{}{url}", app.address))
+                .header("Accept-Encoding", "gzip, deflate, br")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{url}");
+            let content_type = response.headers()["content-type"].to_str().unwrap();
+            assert!(content_type.ends_with("; charset=utf-8"), "{url}: {content_type}");
+            assert_eq!(
+                response.headers()["cache-control"],
+                "public, max-age=31536000, immutable"
+            );
+        }
+
+        let script = urls.iter().find(|url| url.ends_with("/graphiql.js")).unwrap();
+        let gzipped = app
+            .client
+            .get(format!("{}{script}", app.address))
+            .header("Accept-Encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+        let plain = app.client.get(format!("{}{script}", app.address)).send().await.unwrap();
+        assert!(plain.headers().get("content-encoding").is_none());
+        assert!(plain.text().await.unwrap().starts_with("/*! Bundled for callboard"));
+
+        let stale = script.replace("/playground/assets/", "/playground/assets/0");
+        let response = app.client.get(format!("{}{stale}", app.address)).send().await.unwrap();
+        assert_eq!(response.status(), 404);
     }
 }
 

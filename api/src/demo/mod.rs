@@ -1,10 +1,10 @@
 //! `callboard demo`: an embedded SQLite file with a realistic demo tenant,
-//! served with GraphiQL. The data is written through the ingest path, the
-//! same code the GraphQL mutations run.
+//! served with the guided playground. The data is written through the
+//! ingest path, the same code the GraphQL mutations run.
 
 mod data;
 
-use crate::config::{DatabaseConfig, Secret, ServerConfig};
+use crate::config::{DatabaseConfig, PlaygroundPreset, Secret, ServerConfig};
 use crate::db::Db;
 use crate::startup::Application;
 use crate::tenant::{self, NewApiKey, NewTenant};
@@ -92,19 +92,20 @@ pub async fn run(data: &Path, reset: bool, mut server: ServerConfig) -> anyhow::
             secret
         }
     };
+    server.playground = PlaygroundPreset::Guided;
     let app = Application::build(server.clone(), db).await?;
     let url = format!("http://{}:{}/graphql", server.bind.ip(), app.port());
     println!();
-    println!("  callboard demo is running.");
-    println!("  GraphiQL:         {url}");
+    println!("  callboard demo is running. Open the playground, with the demo key");
+    println!("  in its Headers tab and example queries over the last 30 days:");
+    println!();
+    println!("    {url}#key={}", key.secret);
+    println!();
+    println!("  GraphQL endpoint: {url}");
     println!("  Demo API key:     {}", key.secret);
     println!("  Operator secret:  {}", operator.expose());
     println!();
-    println!("  In GraphiQL, open Headers and paste:");
-    println!("    {{\"Authorization\": \"Bearer {}\"}}", key.secret);
-    println!("  then run:  query {{ tenant {{ name timezone }} }}");
-    println!();
-    println!("  Or from a shell:");
+    println!("  From a shell:");
     println!(
         "    curl -s {url} -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' -d '{{\"query\":\"{{ tenant {{ name timezone }} }}\"}}'",
         key.secret

@@ -1,13 +1,12 @@
-//! `POST /graphql` and `GET /graphql` (GraphiQL for browsers).
+//! `POST /graphql` and `GET /graphql` (the playground for browsers).
 
-use super::AppState;
+use super::{AppState, playground};
 use crate::auth::api_key::authenticate;
 use crate::auth::{AuthContext, Principal};
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{FromRequest, Request, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 
 /// The caller named by the `Authorization` header.
 async fn auth_context(state: &AppState, headers: &HeaderMap) -> AuthContext {
@@ -60,24 +59,24 @@ pub async fn post(
     execute(&state, &headers, request).await
 }
 
-/// `GET /graphql`: GraphiQL for a browser, GraphQL over HTTP otherwise.
+/// `GET /graphql`: the playground for a browser, GraphQL over HTTP otherwise.
 pub async fn get(State(state): State<AppState>, request: Request) -> Response {
     let headers = request.headers().clone();
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
-    if wants_html {
-        return Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("callboard")
-                .finish(),
-        )
-        .into_response();
-    }
-    match GraphQLRequest::from_request(request, &state).await {
-        Ok(graphql) => execute(&state, &headers, graphql).await.into_response(),
-        Err(rejection) => rejection.into_response(),
-    }
+        .is_some_and(playground::prefers_html);
+    let mut response = if wants_html {
+        playground::page(state.playground, &state.schema.sdl(), chrono::Utc::now())
+    } else {
+        match GraphQLRequest::from_request(request, &state).await {
+            Ok(graphql) => execute(&state, &headers, graphql).await.into_response(),
+            Err(rejection) => rejection.into_response(),
+        }
+    };
+    // One URL, two representations: caches must keep them apart.
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("accept"));
+    response
 }

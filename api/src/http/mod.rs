@@ -1,11 +1,12 @@
-//! The HTTP surface: GraphQL over HTTP, GraphiQL, health and readiness.
+//! The HTTP surface: GraphQL over HTTP, the playground, health and readiness.
 //!
 //! The `Authorization: Bearer` header becomes an `AuthContext` here, once
 //! per request, and travels to resolvers as request data.
 
 mod graphql;
+mod playground;
 
-use crate::config::{Secret, ServerConfig};
+use crate::config::{PlaygroundPreset, Secret, ServerConfig};
 use crate::db::Db;
 use crate::graphql::schema::CallboardSchema;
 use axum::Router;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub db: Db,
     pub schema: CallboardSchema,
     pub admin_secret: Option<Secret>,
+    /// What the playground opens with (`Guided` only in `callboard demo`).
+    pub playground: PlaygroundPreset,
 }
 
 /// The router with every route and middleware.
@@ -43,6 +46,10 @@ pub fn router(state: AppState, config: &ServerConfig) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/graphql") }))
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .route(
+            &format!("{}/{{version}}/{{file}}", playground::assets::PREFIX),
+            get(playground::assets::get),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
