@@ -250,7 +250,7 @@ fn one_call(
         tenant_id: t.id,
         id: Uuid::now_v7(),
         provider: provider.into(),
-        provider_call_id: format!("{provider}-{}", Uuid::new_v4().simple()),
+        provider_call_id: format!("{provider}-{}", Uuid::now_v7().simple()),
         direction: Some(if outbound {
             CallDirection::Outbound
         } else {
