@@ -14,6 +14,7 @@ mod helpers;
 mod m20250101_000001_create_tenant;
 mod m20250101_000002_create_directory;
 mod m20250101_000003_create_call;
+mod m20261123_000001_create_list_indexes;
 
 /// Runs callboard's migrations in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20250101_000001_create_tenant::Migration),
             Box::new(m20250101_000002_create_directory::Migration),
             Box::new(m20250101_000003_create_call::Migration),
+            Box::new(m20261123_000001_create_list_indexes::Migration),
         ]
     }
 }
