@@ -1,13 +1,18 @@
-//! `Agent`: an AI or human calling agent.
+//! `Agent`: an AI or human calling agent, with its calls.
 
-use super::DateTimeUtc;
+use super::call::{CallsArgs, calls_of};
+use super::connection::CallConnection;
+use super::{CallFilterInput, DateTimeUtc};
 use crate::domain::{GlobalId, NodeKind};
-use async_graphql::{ID, SimpleObject};
+use crate::read::calls::CallParent;
+use async_graphql::{ComplexObject, Context, ID, Result, SimpleObject};
 use entity::agent;
 use entity::enums::AgentKind;
+use uuid::Uuid;
 
 /// An AI or human agent that places or takes calls.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Agent {
     pub id: ID,
     /// The provider's id of the agent.
@@ -17,6 +22,9 @@ pub struct Agent {
     pub language: Option<String>,
     pub active: bool,
     pub created_at: DateTimeUtc,
+    /// The row id, for fields that load what hangs off the agent.
+    #[graphql(skip)]
+    pub uuid: Uuid,
 }
 
 impl From<agent::Model> for Agent {
@@ -29,6 +37,30 @@ impl From<agent::Model> for Agent {
             language: a.language,
             active: a.active,
             created_at: a.created_at,
+            uuid: a.id,
         }
+    }
+}
+
+#[ComplexObject]
+impl Agent {
+    /// The agent's calls, newest first.
+    async fn calls(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<CallFilterInput>,
+    ) -> Result<CallConnection> {
+        let args = CallsArgs {
+            first,
+            after,
+            last,
+            before,
+            filter,
+        };
+        calls_of(ctx, CallParent::Agent, self.uuid, args).await
     }
 }

@@ -1,0 +1,56 @@
+//! `Campaign`: a named grouping of calls, with its calls.
+
+use super::call::{CallsArgs, calls_of};
+use super::connection::CallConnection;
+use super::{CallFilterInput, DateTimeUtc};
+use crate::domain::{GlobalId, NodeKind};
+use crate::read::calls::CallParent;
+use async_graphql::{ComplexObject, Context, ID, Result, SimpleObject};
+use entity::campaign;
+use uuid::Uuid;
+
+/// A named grouping of calls, e.g. `collections_q1`.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Campaign {
+    pub id: ID,
+    pub name: String,
+    pub created_at: DateTimeUtc,
+    /// The row id, for fields that load what hangs off the campaign.
+    #[graphql(skip)]
+    pub uuid: Uuid,
+}
+
+impl From<campaign::Model> for Campaign {
+    fn from(c: campaign::Model) -> Self {
+        Self {
+            id: ID(GlobalId::new(NodeKind::Campaign, c.id).encode()),
+            name: c.name,
+            created_at: c.created_at,
+            uuid: c.id,
+        }
+    }
+}
+
+#[ComplexObject]
+impl Campaign {
+    /// The campaign's calls, newest first.
+    async fn calls(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<CallFilterInput>,
+    ) -> Result<CallConnection> {
+        let args = CallsArgs {
+            first,
+            after,
+            last,
+            before,
+            filter,
+        };
+        calls_of(ctx, CallParent::Campaign, self.uuid, args).await
+    }
+}
