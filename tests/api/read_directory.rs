@@ -1,0 +1,196 @@
+//! Agents, campaigns, contacts and follow-ups: lists, filters, lookups, and
+//! what hangs off them (calls, lead profiles, follow-ups, notes, history).
+
+use crate::helpers::*;
+use crate::ingest::send_analyses;
+use crate::read_fixtures::*;
+use entity::enums::FollowUpStatus;
+use serde_json::{Value, json};
+
+fn names(list: &Value) -> Vec<&str> {
+    list["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect()
+}
+
+db_test! {
+    async fn agents_list_by_name_then_id_and_filter_by_search_active_and_kind(app) {
+        let t = app.create_tenant("Acme").await;
+        let agents = json!([
+            { "externalId": "z-1", "name": "Zoe" },
+            { "externalId": "b-1", "name": "Bala", "kind": "HUMAN" },
+            { "externalId": "b-2", "name": "Bala" },
+            { "externalId": "m-1", "name": "Meera", "language": "hi" },
+        ]);
+        data(&app.gql(Some(&t.key), UPSERT_AGENTS, json!({ "agents": agents })).await);
+        let zoe = uuid_of(&data(&app.gql(Some(&t.key), r#"{ agents(filter: { search: "zo" }) { nodes { id } } }"#, json!({})).await)["agents"]["nodes"][0]["id"]);
+        {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+            entity::agent::Entity::update_many()
+                .col_expr(entity::agent::Column::Active, Expr::value(false))
+                .filter(entity::agent::Column::Id.eq(zoe))
+                .exec(app.db.conn())
+                .await
+                .unwrap();
+        }
+
+        let board = app.gql(Some(&t.key), AGENT_LEADERBOARD, json!({ "first": 3 })).await;
+        let board = &data(&board)["agents"];
+        assert_eq!(board["totalCount"], 4);
+        assert_eq!(board["pageInfo"]["hasNextPage"], true);
+        assert_eq!(names(board), ["Bala", "Bala", "Meera"]);
+        let balas: Vec<uuid::Uuid> = board["nodes"].as_array().unwrap()[..2].iter().map(|n| uuid_of(&n["id"])).collect();
+        assert!(balas[0] < balas[1], "equal names: smaller id first");
+        let rest = app.gql(Some(&t.key), "query($after: String) { agents(first: 3, after: $after) { nodes { name } } }", json!({ "after": board["pageInfo"]["endCursor"] })).await;
+        assert_eq!(names(&data(&rest)["agents"]), ["Zoe"]);
+
+        for (filter, expected) in [
+            (json!({ "search": "BAL" }), vec!["Bala", "Bala"]),
+            (json!({ "search": "m-1" }), vec!["Meera"]),
+            (json!({ "active": false }), vec!["Zoe"]),
+            (json!({ "active": true, "kinds": ["AI"] }), vec!["Bala", "Meera"]),
+            (json!({ "kinds": ["HUMAN"] }), vec!["Bala"]),
+            (json!({ "kinds": [] }), vec![]),
+            (json!({ "search": "%" }), vec![]),
+        ] {
+            let body = app.gql(Some(&t.key), "query($f: AgentFilterInput) { agents(filter: $f) { totalCount nodes { name } } }", json!({ "f": filter })).await;
+            let list = &data(&body)["agents"];
+            assert_eq!(names(list), expected, "{filter}");
+            assert_eq!(list["totalCount"], expected.len(), "{filter}");
+        }
+        let one = app.gql(Some(&t.key), "query($id: ID!) { agent(id: $id) { name active kind } }", json!({ "id": api::domain::GlobalId::new(api::domain::NodeKind::Agent, zoe).encode() })).await;
+        assert_eq!(data(&one)["agent"], json!({ "name": "Zoe", "active": false, "kind": "AI" }));
+    }
+}
+
+db_test! {
+    async fn campaigns_and_contacts_list_and_filter(app) {
+        let t = app.create_tenant("Acme").await;
+        ingest_calls(&app, &t.key, &[CallSpec::new("c1", "a", "collections_q1", "98123 45601", 0), CallSpec::new("c2", "a", "renewals", "98123 45602", 60)]).await;
+        crate::ingest::send_events(&app, &t.key, vec![crate::ingest::event_with("n1", "c1", "HOLD", 5, json!({ "contactName": "Ravi Kumar", "contactExternalId": "crm-7" }))]).await;
+
+        let body = app.gql(Some(&t.key), r#"{ all: campaigns { totalCount nodes { name } } some: campaigns(filter: { search: "COLL" }) { nodes { name } } }"#, json!({})).await;
+        assert_eq!(names(&data(&body)["all"]), ["collections_q1", "renewals"]);
+        assert_eq!(names(&data(&body)["some"]), ["collections_q1"]);
+
+        let contacts = r#"query($f: ContactFilterInput) { contacts(filter: $f) { totalCount nodes { phone name externalId } } }"#;
+        let body = app.gql(Some(&t.key), contacts, json!({})).await;
+        let phones: Vec<&str> = data(&body)["contacts"]["nodes"].as_array().unwrap().iter().map(|n| n["phone"].as_str().unwrap()).collect();
+        assert_eq!(phones.len(), 2, "newest first: {phones:?}");
+        for filter in [json!({ "search": "ravi" }), json!({ "phone": "098123 45601" }), json!({ "externalId": "crm-7" }), json!({ "search": "45601" })] {
+            let body = app.gql(Some(&t.key), contacts, json!({ "f": filter })).await;
+            assert_eq!(data(&body)["contacts"]["nodes"], json!([{ "phone": "+919812345601", "name": "Ravi Kumar", "externalId": "crm-7" }]), "{filter}");
+        }
+        let body = app.gql(Some(&t.key), contacts, json!({ "f": { "phone": "nope" } })).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    }
+}
+
+db_test! {
+    async fn agents_campaigns_and_contacts_page_through_their_own_calls(app) {
+        let t = app.create_tenant("Acme").await;
+        let calls: Vec<CallSpec> = (0..5).map(|i| CallSpec::new(&format!("c{i}"), if i < 3 { "asha" } else { "ravi" }, "q1", "98123 45601", i * 60)).collect();
+        ingest_calls(&app, &t.key, &calls).await;
+        let query = r#"query($after: String) {
+          agents { nodes { name calls(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { providerCallId } } } }
+          campaigns { nodes { calls(last: 1) { nodes { providerCallId } } } }
+          contacts { nodes { calls(first: 10, filter: { from: "2026-03-10T10:01:00Z" }) { totalCount nodes { providerCallId } } } }
+        }"#;
+        let body = app.gql(Some(&t.key), query, json!({})).await;
+        let d = data(&body);
+        let asha = &d["agents"]["nodes"][0];
+        assert_eq!(asha["name"], "asha");
+        assert_eq!(call_ids(&asha["calls"]), ["c2", "c1"]);
+        assert_eq!(asha["calls"]["totalCount"], 3);
+        assert_eq!(call_ids(&d["agents"]["nodes"][1]["calls"]), ["c4", "c3"]);
+        assert_eq!(call_ids(&d["campaigns"]["nodes"][0]["calls"]), ["c0"]);
+        assert_eq!(call_ids(&d["contacts"]["nodes"][0]["calls"]), ["c4", "c3", "c2", "c1"]);
+        assert_eq!(d["contacts"]["nodes"][0]["calls"]["totalCount"], 4);
+
+        let next = app.gql(Some(&t.key), query, json!({ "after": asha["calls"]["pageInfo"]["endCursor"] })).await;
+        let asha = &data(&next)["agents"]["nodes"][0]["calls"];
+        assert_eq!(call_ids(asha), ["c0"]);
+        assert_eq!(asha["pageInfo"]["hasNextPage"], false);
+    }
+}
+
+db_test! {
+    async fn a_contacts_lead_profile_follows_its_scores_across_calls(app) {
+        let t = app.create_tenant("Acme").await;
+        let calls: Vec<CallSpec> = (0..4).map(|i| CallSpec::new(&format!("c{i}"), "a", "q", "98123 45601", i * 3600)).collect();
+        ingest_calls(&app, &t.key, &calls).await;
+        send_analyses(&app, &t.key, vec![
+            analysis("a0", "c0", 100, 40),
+            analysis("a1", "c1", 3700, 85),
+            analysis("a2-old", "c2", 7300, 10),
+            analysis("a2", "c2", 7400, 70),
+        ]).await;
+        let body = app.gql(Some(&t.key), r#"{ contacts { nodes { leadProfile {
+            callCount analyzedCallCount firstCallAt lastCallAt latestScore latestLeadTag bestScore averageScore scoreChange scoreTrend
+            scores { totalScore leadTag initiatedAt }
+        } } } }"#, json!({})).await;
+        let profile = &data(&body)["contacts"]["nodes"][0]["leadProfile"];
+        assert_eq!(profile["callCount"], 4);
+        assert_eq!(profile["analyzedCallCount"], 3);
+        assert_eq!(profile["firstCallAt"], "2026-03-10T10:00:00+00:00");
+        assert_eq!(profile["lastCallAt"], "2026-03-10T13:00:00+00:00");
+        assert_eq!((profile["latestScore"].clone(), profile["latestLeadTag"].clone(), profile["bestScore"].clone()), (json!(70), json!("WARM"), json!(85)));
+        assert!((profile["averageScore"].as_f64().unwrap() - 65.0).abs() < 1e-9);
+        assert_eq!((profile["scoreChange"].clone(), profile["scoreTrend"].clone()), (json!(-15), json!("FALLING")));
+        let scores: Vec<i64> = profile["scores"].as_array().unwrap().iter().map(|s| s["totalScore"].as_i64().unwrap()).collect();
+        assert_eq!(scores, [40, 85, 70]);
+    }
+}
+
+db_test! {
+    async fn follow_ups_list_filter_and_hang_off_their_contact(app) {
+        let t = app.create_tenant("Acme").await;
+        ingest_calls(&app, &t.key, &[CallSpec::new("c1", "a", "q", "98123 45601", 0), CallSpec::new("c2", "a", "q", "98123 45602", 60)]).await;
+        let call = crate::ingest::call_row(&app, t.uuid, "c1").await;
+        let other = crate::ingest::call_row(&app, t.uuid, "c2").await;
+        let contact = call.contact_id.unwrap();
+        insert_follow_up(&app, t.uuid, contact, Some(call.id), 7200, FollowUpStatus::Pending).await;
+        insert_follow_up(&app, t.uuid, contact, None, 3600, FollowUpStatus::Done).await;
+        insert_follow_up(&app, t.uuid, other.contact_id.unwrap(), None, 5400, FollowUpStatus::Pending).await;
+
+        let query = r#"query($f: FollowUpFilterInput) { followUps(filter: $f) { totalCount nodes { remark status dueAt contact { phone } call { providerCallId } } } }"#;
+        let body = app.gql(Some(&t.key), query, json!({})).await;
+        let remarks: Vec<&str> = data(&body)["followUps"]["nodes"].as_array().unwrap().iter().map(|n| n["remark"].as_str().unwrap()).collect();
+        assert_eq!(remarks, ["due at 3600", "due at 5400", "due at 7200"]);
+        assert_eq!(data(&body)["followUps"]["nodes"][2]["call"]["providerCallId"], "c1");
+        let contact_id = api::domain::GlobalId::new(api::domain::NodeKind::Contact, contact).encode();
+        for (filter, expected) in [
+            (json!({ "statuses": ["PENDING"] }), 2),
+            (json!({ "statuses": [] }), 0),
+            (json!({ "dueFrom": at(3600).to_rfc3339(), "dueTo": at(7200).to_rfc3339() }), 2),
+            (json!({ "contactIds": [contact_id] }), 2),
+        ] {
+            let body = app.gql(Some(&t.key), query, json!({ "f": filter })).await;
+            assert_eq!(data(&body)["followUps"]["totalCount"], expected, "{filter}");
+        }
+        let body = app.gql(Some(&t.key), query, json!({ "f": { "dueFrom": at(60).to_rfc3339(), "dueTo": at(60).to_rfc3339() } })).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT");
+
+        let body = app.gql(Some(&t.key), "query($id: ID!) { contact(id: $id) { followUps { remark } } }", json!({ "id": contact_id })).await;
+        assert_eq!(data(&body)["contact"]["followUps"], json!([{ "remark": "due at 3600" }, { "remark": "due at 7200" }]));
+    }
+}
+
+db_test! {
+    async fn a_call_shows_its_analysis_history_and_notes(app) {
+        let t = app.create_tenant("Acme").await;
+        ingest_calls(&app, &t.key, &[CallSpec::new("c1", "a", "q", "98123 45601", 0)]).await;
+        send_analyses(&app, &t.key, vec![analysis("old", "c1", 100, 40), analysis("new", "c1", 200, 90)]).await;
+        let call = call_uuid(&app, t.uuid, "c1").await;
+        insert_note(&app, t.uuid, call, "second", 20).await;
+        insert_note(&app, t.uuid, call, "first", 10).await;
+        let body = app.gql(Some(&t.key), "{ calls { nodes { leadAnalysis { analysisId } leadAnalyses { analysisId effective leadTag } notes { body } } } }", json!({})).await;
+        let node = &data(&body)["calls"]["nodes"][0];
+        assert_eq!(node["leadAnalysis"]["analysisId"], "new");
+        assert_eq!(node["leadAnalyses"], json!([{ "analysisId": "new", "effective": true, "leadTag": "HOT" }, { "analysisId": "old", "effective": false, "leadTag": "COLD" }]));
+        assert_eq!(node["notes"], json!([{ "body": "first" }, { "body": "second" }]));
+    }
+}
