@@ -12,6 +12,8 @@ mod read_call_filters;
 mod read_calls;
 mod read_directory;
 mod read_fixtures;
+mod read_paging;
+mod read_relations;
 mod read_statements;
 mod read_tenancy;
 mod schema;

@@ -2,7 +2,7 @@
 //! checked and resolved), as one SQL condition. Fields combine with AND,
 //! list items with OR; an empty list matches nothing (KPIS.md).
 
-use super::one_of;
+use super::{nothing, one_of};
 use crate::domain::{PhoneE164, TenantId};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
@@ -31,11 +31,6 @@ pub struct CallFilter {
     pub min_duration_seconds: Option<i64>,
     /// Calls carrying any of these tags.
     pub tags: Option<Vec<String>>,
-}
-
-/// A condition no row meets.
-fn nothing() -> Expr {
-    Expr::cust("1 = 0")
 }
 
 impl CallFilter {

@@ -7,7 +7,9 @@
 //! `ROW_NUMBER() OVER (PARTITION BY ...)` on SQLite, which has no LATERAL.
 
 use super::call_filter::CallFilter;
-use super::page::{Cursor, Keyset, List, Page, PageRequest, SortValue};
+use super::cursor::{Cursor, List, SortValue};
+use super::keyset::Keyset;
+use super::page::{Page, PageRequest};
 use super::rows::TenantOwned;
 use crate::domain::TenantId;
 use entity::call;

@@ -1,8 +1,9 @@
 //! The tenant's directory lists: agents and campaigns (by name), contacts
 //! (newest first) and follow-ups (soonest due first), with their filters.
 
+use super::cursor::{Cursor, List, SortValue};
+use super::keyset::Keyset;
 use super::one_of;
-use super::page::{Cursor, Keyset, List, SortValue};
 use super::rows::TenantOwned;
 use crate::domain::{PhoneE164, TenantId};
 use chrono::{DateTime, Utc};

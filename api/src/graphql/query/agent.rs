@@ -7,8 +7,8 @@ use crate::graphql::loaders::AgentByIdLoader;
 use crate::graphql::types::{
     Agent, AgentConnection, AgentFilterInput, Count, by_id, connection, page_request,
 };
+use crate::read::cursor::List;
 use crate::read::directory::{self, AGENT_ORDER, AgentFilter, agent_cursor};
-use crate::read::page::List;
 use async_graphql::{Context, ID, Object, Result};
 use entity::enums::ApiKeyScope;
 

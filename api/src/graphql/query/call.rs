@@ -8,7 +8,7 @@ use crate::graphql::types::{
     Call, CallConnection, CallFilterInput, Count, by_id, connection, page_request,
 };
 use crate::read::calls;
-use crate::read::page::List;
+use crate::read::cursor::List;
 use async_graphql::{Context, ID, Object, Result};
 use entity::enums::ApiKeyScope;
 

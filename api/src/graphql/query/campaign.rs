@@ -7,8 +7,8 @@ use crate::graphql::loaders::CampaignByIdLoader;
 use crate::graphql::types::{
     Campaign, CampaignConnection, CampaignFilterInput, Count, by_id, connection, page_request,
 };
+use crate::read::cursor::List;
 use crate::read::directory::{self, CAMPAIGN_ORDER, CampaignFilter, campaign_cursor};
-use crate::read::page::List;
 use async_graphql::{Context, ID, Object, Result};
 use entity::enums::ApiKeyScope;
 

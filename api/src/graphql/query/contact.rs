@@ -7,8 +7,8 @@ use crate::graphql::loaders::ContactByIdLoader;
 use crate::graphql::types::{
     Contact, ContactConnection, ContactFilterInput, Count, by_id, connection, page_request,
 };
+use crate::read::cursor::List;
 use crate::read::directory::{self, CONTACT_ORDER, contact_cursor};
-use crate::read::page::List;
 use async_graphql::{Context, ID, Object, Result};
 use entity::enums::ApiKeyScope;
 

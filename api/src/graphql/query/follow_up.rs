@@ -7,8 +7,8 @@ use crate::graphql::loaders::FollowUpByIdLoader;
 use crate::graphql::types::{
     Count, FollowUp, FollowUpConnection, FollowUpFilterInput, by_id, connection, page_request,
 };
+use crate::read::cursor::List;
 use crate::read::directory::{self, FOLLOW_UP_ORDER, FollowUpFilter, follow_up_cursor};
-use crate::read::page::List;
 use async_graphql::{Context, ID, Object, Result};
 use entity::enums::ApiKeyScope;
 

@@ -14,7 +14,7 @@ use crate::graphql::loaders::{
     TranscriptByCallLoader,
 };
 use crate::read::calls::{self, CallParent};
-use crate::read::page::List;
+use crate::read::cursor::List;
 use async_graphql::{ComplexObject, Context, ID, Json, Result, SimpleObject};
 use entity::call;
 use entity::enums::{ApiKeyScope, CallDirection, CallStatus};
