@@ -47,6 +47,66 @@ tenant_owned!(
     follow_up
 );
 
+/// A tenant-owned table whose rows each belong to one parent row, read as
+/// one list per parent in a fixed order.
+pub trait ChildRows: TenantOwned {
+    /// The column naming the parent.
+    const PARENT: Self::Column;
+    /// A row's parent id.
+    fn parent_of(row: &Self::Model) -> Uuid;
+    /// The order of each parent's list.
+    fn order() -> Vec<(Self::Column, Order)>;
+}
+
+impl ChildRows for call_event::Entity {
+    const PARENT: Self::Column = call_event::Column::CallId;
+    fn parent_of(row: &Self::Model) -> Uuid {
+        row.call_id
+    }
+    /// In the order they happened (tie: event id).
+    fn order() -> Vec<(Self::Column, Order)> {
+        use call_event::Column::{EventId, OccurredAt};
+        vec![(OccurredAt, Order::Asc), (EventId, Order::Asc)]
+    }
+}
+
+impl ChildRows for call_note::Entity {
+    const PARENT: Self::Column = call_note::Column::CallId;
+    fn parent_of(row: &Self::Model) -> Uuid {
+        row.call_id
+    }
+    /// Oldest first.
+    fn order() -> Vec<(Self::Column, Order)> {
+        use call_note::Column::{CreatedAt, Id};
+        vec![(CreatedAt, Order::Asc), (Id, Order::Asc)]
+    }
+}
+
+impl ChildRows for lead_analysis::Entity {
+    const PARENT: Self::Column = lead_analysis::Column::CallId;
+    fn parent_of(row: &Self::Model) -> Uuid {
+        row.call_id
+    }
+    /// Newest first: the effective one leads (latest `analyzedAt`, tie:
+    /// greater analysis id).
+    fn order() -> Vec<(Self::Column, Order)> {
+        use lead_analysis::Column::{AnalysisId, AnalyzedAt};
+        vec![(AnalyzedAt, Order::Desc), (AnalysisId, Order::Desc)]
+    }
+}
+
+impl ChildRows for follow_up::Entity {
+    const PARENT: Self::Column = follow_up::Column::ContactId;
+    fn parent_of(row: &Self::Model) -> Uuid {
+        row.contact_id
+    }
+    /// Soonest due first.
+    fn order() -> Vec<(Self::Column, Order)> {
+        use follow_up::Column::{DueAt, Id};
+        vec![(DueAt, Order::Asc), (Id, Order::Asc)]
+    }
+}
+
 /// The rows of `tenant` with these ids, by id; ids of other tenants and
 /// unknown ids are simply absent.
 pub async fn by_ids<E, C>(
@@ -65,27 +125,24 @@ where
     Ok(rows.into_iter().map(|row| (E::id_of(&row), row)).collect())
 }
 
-/// The rows of `select` (already scoped to a tenant) whose `parent` column
-/// is one of `parents`, grouped by it, each group in `order`.
+/// The rows of `select` (already scoped to a tenant) whose parent is one
+/// of `parents`, grouped by parent, each group in the table's order.
 pub async fn by_parent<E, C>(
     db: &C,
     select: Select<E>,
-    parent: E::Column,
-    parent_of: fn(&E::Model) -> Uuid,
     parents: &[Uuid],
-    order: &[(E::Column, Order)],
 ) -> Result<HashMap<Uuid, Vec<E::Model>>, DbErr>
 where
-    E: TenantOwned,
+    E: ChildRows,
     C: ConnectionTrait,
 {
-    let mut select = select.filter(parent.is_in(parents.iter().copied()));
-    for (column, direction) in order {
-        select = select.order_by(*column, direction.clone());
+    let mut select = select.filter(E::PARENT.is_in(parents.iter().copied()));
+    for (column, direction) in E::order() {
+        select = select.order_by(column, direction);
     }
     let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
     for row in select.all(db).await? {
-        grouped.entry(parent_of(&row)).or_default().push(row);
+        grouped.entry(E::parent_of(&row)).or_default().push(row);
     }
     Ok(grouped)
 }

@@ -28,19 +28,15 @@ macro_rules! loader {
 }
 
 mod call;
-mod call_detail;
-mod contact;
+mod derived;
 mod row;
 
 pub use call::{CallCountByParentLoader, CallPageByParentLoader, CallsOf};
-pub use call_detail::{
-    EventsByCallLoader, LeadAnalysesByCallLoader, LeadAnalysisByCallLoader, NotesByCallLoader,
-    TranscriptByCallLoader,
-};
-pub use contact::{FollowUpsByContactLoader, LeadProfileByContactLoader};
+pub use derived::{LeadAnalysisByCallLoader, LeadProfileByContactLoader, TranscriptByCallLoader};
 pub use row::{
-    AgentByIdLoader, CallByIdLoader, CampaignByIdLoader, ContactByIdLoader, FollowUpByIdLoader,
-    TenantByIdLoader,
+    AgentByIdLoader, ByIdLoader, ByParentLoader, CallByIdLoader, CampaignByIdLoader,
+    ContactByIdLoader, EventsByCallLoader, FollowUpByIdLoader, FollowUpsByContactLoader,
+    LeadAnalysesByCallLoader, NotesByCallLoader, TenantByIdLoader,
 };
 
 use super::schema::CallboardSchema;
