@@ -80,6 +80,10 @@ pub struct ServerConfig {
     /// (default 5000; a validation error beyond).
     #[arg(long, env = "CALLBOARD_MAX_COMPLEXITY", default_value_t = 5000)]
     pub max_complexity: usize,
+    /// Most items one page of a list may hold, in items (default 500;
+    /// BAD_USER_INPUT beyond). A list's page holds 50 when none is asked.
+    #[arg(long, env = "CALLBOARD_MAX_PAGE_SIZE", default_value_t = 500)]
+    pub max_page_size: u64,
     /// Time limit of one request, in seconds (default 30; HTTP 408 beyond).
     #[arg(long, env = "CALLBOARD_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
@@ -118,6 +122,7 @@ impl ServerConfig {
             max_body_bytes: 2 * 1024 * 1024,
             max_depth: 12,
             max_complexity: 5000,
+            max_page_size: 500,
             request_timeout_secs: 30,
             log_format: LogFormat::Text,
             playground: PlaygroundPreset::Blank,

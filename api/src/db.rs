@@ -1,5 +1,7 @@
 //! Database connections: SQLite (embedded default) or PostgreSQL, picked by
-//! the URL, and the write gate that makes SQLite's single writer explicit.
+//! the URL, the write gate that makes SQLite's single writer explicit, and
+//! a count of the SQL statements run (how tests prove a request's statement
+//! count depends on its shape, not on its page sizes).
 
 use crate::config::DatabaseConfig;
 use anyhow::Context;
@@ -7,6 +9,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend, TransactionTrait};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -17,6 +20,8 @@ pub struct Db {
     /// SQLite has one writer: write transactions queue here instead of
     /// failing with SQLITE_BUSY. PostgreSQL needs no gate.
     write_gate: Option<Arc<Mutex<()>>>,
+    /// Statements run through `conn` since it was opened.
+    statements: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -41,11 +46,26 @@ impl Db {
                     .busy_timeout(Duration::from_secs(30))
             });
         }
-        let conn = sea_orm::Database::connect(options)
+        let mut conn = sea_orm::Database::connect(options)
             .await
             .with_context(|| format!("connecting to {}", redact_url(url)))?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |info| {
+            counter.fetch_add(1, Ordering::Relaxed);
+            tracing::trace!(
+                target: "callboard::sql",
+                elapsed_us = info.elapsed.as_micros() as u64,
+                failed = info.failed,
+                sql = %info.statement.sql,
+            );
+        });
         let write_gate = is_sqlite.then(|| Arc::new(Mutex::new(())));
-        Ok(Self { conn, write_gate })
+        Ok(Self {
+            conn,
+            write_gate,
+            statements,
+        })
     }
 
     /// Connects and applies pending migrations.
@@ -66,6 +86,12 @@ impl Db {
     /// The connection pool, for reads.
     pub fn conn(&self) -> &DatabaseConnection {
         &self.conn
+    }
+
+    /// How many SQL statements (queries and writes, not transaction control)
+    /// this handle has run so far; compare two readings around a request.
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// Which database this is.

@@ -1,4 +1,5 @@
-//! The GraphQL API: schema assembly, resolvers and API types.
+//! The GraphQL API: schema assembly, resolvers, API types and the batch
+//! loaders nested fields read through.
 
 pub mod loaders;
 pub mod mutation;
@@ -10,10 +11,12 @@ use crate::auth::AuthContext;
 use crate::db::Db;
 use crate::domain::TenantId;
 use crate::error::{ApiError, ApiResult};
+use crate::read::page::PageLimits;
 use async_graphql::Context;
+use async_graphql::dataloader::DataLoader;
 use entity::enums::ApiKeyScope;
 
-/// Per-request access to what `http/` put into the context.
+/// Per-request access to what `http/` and `build_schema` put into the context.
 pub trait ContextExt {
     /// The database handle.
     fn db(&self) -> ApiResult<&Db>;
@@ -23,6 +26,10 @@ pub trait ContextExt {
     fn tenant(&self, scope: ApiKeyScope) -> ApiResult<TenantId> {
         self.auth()?.require_scope(scope)
     }
+    /// This request's batch loader of type `T` (see `loaders`).
+    fn loader<T: Send + Sync + 'static>(&self) -> ApiResult<&DataLoader<T>>;
+    /// Page sizes of every list.
+    fn page_limits(&self) -> ApiResult<PageLimits>;
 }
 
 impl ContextExt for Context<'_> {
@@ -37,5 +44,20 @@ impl ContextExt for Context<'_> {
         static ANONYMOUS: std::sync::LazyLock<AuthContext> =
             std::sync::LazyLock::new(AuthContext::anonymous);
         Ok(self.data_opt::<AuthContext>().unwrap_or(&ANONYMOUS))
+    }
+
+    fn loader<T: Send + Sync + 'static>(&self) -> ApiResult<&DataLoader<T>> {
+        self.data::<DataLoader<T>>().map_err(|_| {
+            ApiError::Internal(anyhow::anyhow!(
+                "no {} in the GraphQL context; run requests through loaders::execute",
+                std::any::type_name::<T>()
+            ))
+        })
+    }
+
+    fn page_limits(&self) -> ApiResult<PageLimits> {
+        self.data::<PageLimits>().copied().map_err(|_| {
+            ApiError::Internal(anyhow::anyhow!("no page limits in the GraphQL context"))
+        })
     }
 }

@@ -3,6 +3,7 @@
 use super::{AppState, playground};
 use crate::auth::api_key::authenticate;
 use crate::auth::{AuthContext, Principal};
+use crate::graphql::loaders;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -43,9 +44,8 @@ async fn execute(
     request: GraphQLRequest,
 ) -> GraphQLResponse {
     let auth = auth_context(state, headers).await;
-    state
-        .schema
-        .execute(request.into_inner().data(auth))
+    let request = request.into_inner().data(auth);
+    loaders::execute(&state.schema, &state.db, request)
         .await
         .into()
 }

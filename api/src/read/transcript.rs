@@ -1,31 +1,126 @@
 //! A call's current transcript: the one with the latest `recorded_at`, its
-//! segments in `start_ms` order (ties: input order).
+//! segments in `start_ms` order (ties: input order). Read for many calls at
+//! once in one statement.
 
+use crate::domain::TenantId;
 use entity::{transcript, transcript_segment};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, IdenStatic, Iterable};
+use std::collections::HashMap;
 use uuid::Uuid;
+
+/// A transcript with its segments in reading order.
+pub type Current = (transcript::Model, Vec<transcript_segment::Model>);
 
 /// The current transcript of call `call` of `tenant`, with its segments.
 pub async fn current<C: ConnectionTrait>(
     db: &C,
     tenant: Uuid,
     call: Uuid,
-) -> Result<Option<(transcript::Model, Vec<transcript_segment::Model>)>, DbErr> {
-    let Some(latest) = transcript::Entity::find()
-        .filter(transcript::Column::TenantId.eq(tenant))
-        .filter(transcript::Column::CallId.eq(call))
-        .order_by_desc(transcript::Column::RecordedAt)
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let segments = transcript_segment::Entity::find()
-        .filter(transcript_segment::Column::TenantId.eq(tenant))
-        .filter(transcript_segment::Column::TranscriptId.eq(latest.id))
-        .order_by_asc(transcript_segment::Column::StartMs)
-        .order_by_asc(transcript_segment::Column::Position)
-        .all(db)
-        .await?;
-    Ok(Some((latest, segments)))
+) -> Result<Option<Current>, DbErr> {
+    Ok(current_of(db, tenant, &[call]).await?.remove(&call))
+}
+
+/// The current transcripts of these calls of `tenant`, by call id; calls
+/// without one are absent.
+pub async fn current_by_calls<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    calls: &[Uuid],
+) -> Result<HashMap<Uuid, Current>, DbErr> {
+    current_of(db, tenant.uuid(), calls).await
+}
+
+const T: &str = "t_";
+const S: &str = "s_";
+
+async fn current_of<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    calls: &[Uuid],
+) -> Result<HashMap<Uuid, Current>, DbErr> {
+    let newer = Alias::new("newer");
+    let superseded = Query::select()
+        .expr(Expr::cust("1"))
+        .from_as(transcript::Entity, newer.clone())
+        .and_where(
+            Expr::col((newer.clone(), transcript::Column::TenantId))
+                .equals((transcript::Entity, transcript::Column::TenantId)),
+        )
+        .and_where(
+            Expr::col((newer.clone(), transcript::Column::CallId))
+                .equals((transcript::Entity, transcript::Column::CallId)),
+        )
+        .and_where(
+            Expr::col((newer, transcript::Column::RecordedAt)).gt(Expr::col((
+                transcript::Entity,
+                transcript::Column::RecordedAt,
+            ))),
+        )
+        .to_owned();
+    let mut select = Query::select();
+    for column in transcript::Column::iter() {
+        select.expr_as(
+            Expr::col((transcript::Entity, column)),
+            Alias::new(format!("{T}{}", column.as_str())),
+        );
+    }
+    for column in transcript_segment::Column::iter() {
+        select.expr_as(
+            Expr::col((transcript_segment::Entity, column)),
+            Alias::new(format!("{S}{}", column.as_str())),
+        );
+    }
+    let statement = select
+        .from(transcript::Entity)
+        .join(
+            JoinType::LeftJoin,
+            transcript_segment::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((
+                        transcript_segment::Entity,
+                        transcript_segment::Column::TenantId,
+                    ))
+                    .equals((transcript::Entity, transcript::Column::TenantId)),
+                )
+                .add(
+                    Expr::col((
+                        transcript_segment::Entity,
+                        transcript_segment::Column::TranscriptId,
+                    ))
+                    .equals((transcript::Entity, transcript::Column::Id)),
+                ),
+        )
+        .and_where(Expr::col((transcript::Entity, transcript::Column::TenantId)).eq(tenant))
+        .and_where(
+            Expr::col((transcript::Entity, transcript::Column::CallId))
+                .is_in(calls.iter().copied()),
+        )
+        .and_where(Expr::exists(superseded).not())
+        .order_by(
+            (
+                transcript_segment::Entity,
+                transcript_segment::Column::StartMs,
+            ),
+            Order::Asc,
+        )
+        .order_by(
+            (
+                transcript_segment::Entity,
+                transcript_segment::Column::Position,
+            ),
+            Order::Asc,
+        )
+        .to_owned();
+    let mut current: HashMap<Uuid, Current> = HashMap::new();
+    for row in db.query_all(&statement).await? {
+        let transcript = transcript::Model::from_query_result(&row, T)?;
+        let segment = transcript_segment::Model::from_query_result_optional(&row, S)?;
+        let entry = current
+            .entry(transcript.call_id)
+            .or_insert_with(|| (transcript, Vec::new()));
+        entry.1.extend(segment);
+    }
+    Ok(current)
 }

@@ -1,9 +1,12 @@
-//! `Agent`: an AI or human calling agent.
+//! `Agent`: an AI or human calling agent, with its calls.
 
-use super::DateTimeUtc;
+use super::call::{CallsArgs, calls_of};
+use super::connection::CallConnection;
+use super::{CallFilterInput, DateTimeUtc};
 use super::{KpiFilterInput, Kpis, TimeRangeInput};
 use crate::domain::{GlobalId, NodeKind};
 use crate::kpi::Dimension;
+use crate::read::calls::CallParent;
 use async_graphql::{ComplexObject, Context, ID, Result, SimpleObject};
 use entity::agent;
 use entity::enums::AgentKind;
@@ -13,8 +16,6 @@ use uuid::Uuid;
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct Agent {
-    #[graphql(skip)]
-    pub uuid: Uuid,
     pub id: ID,
     /// The provider's id of the agent.
     pub external_id: String,
@@ -23,12 +24,14 @@ pub struct Agent {
     pub language: Option<String>,
     pub active: bool,
     pub created_at: DateTimeUtc,
+    /// The row id, for fields that load what hangs off the agent.
+    #[graphql(skip)]
+    pub uuid: Uuid,
 }
 
 impl From<agent::Model> for Agent {
     fn from(a: agent::Model) -> Self {
         Self {
-            uuid: a.id,
             id: ID(GlobalId::new(NodeKind::Agent, a.id).encode()),
             external_id: a.external_id,
             name: a.name,
@@ -36,6 +39,7 @@ impl From<agent::Model> for Agent {
             language: a.language,
             active: a.active,
             created_at: a.created_at,
+            uuid: a.id,
         }
     }
 }
@@ -51,5 +55,25 @@ impl Agent {
         filter: Option<KpiFilterInput>,
     ) -> Result<Kpis> {
         super::kpi::member_kpis(ctx, Dimension::Agent, self.uuid, range, filter).await
+    }
+
+    /// The agent's calls, newest first.
+    async fn calls(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<CallFilterInput>,
+    ) -> Result<CallConnection> {
+        let args = CallsArgs {
+            first,
+            after,
+            last,
+            before,
+            filter,
+        };
+        calls_of(ctx, CallParent::Agent, self.uuid, args).await
     }
 }

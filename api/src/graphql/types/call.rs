@@ -1,0 +1,226 @@
+//! `Call`: one call as its events project it, with its agent, contact,
+//! campaign, analyses, transcript, events and notes batch-loaded.
+
+use super::connection::{CallConnection, Count, connection, page_request};
+use super::{
+    Agent, CallEvent, CallFilterInput, CallNote, Campaign, Contact, DateTimeUtc, LeadAnalysis,
+    Transcript, by_call, by_id,
+};
+use crate::domain::{GlobalId, NodeKind};
+use crate::graphql::ContextExt;
+use crate::graphql::loaders::{
+    AgentByIdLoader, CallPageByParentLoader, CallsOf, CampaignByIdLoader, ContactByIdLoader,
+    EventsByCallLoader, LeadAnalysesByCallLoader, LeadAnalysisByCallLoader, NotesByCallLoader,
+    TranscriptByCallLoader,
+};
+use crate::read::calls::{self, CallParent};
+use crate::read::cursor::List;
+use async_graphql::{ComplexObject, Context, ID, Json, Result, SimpleObject};
+use entity::call;
+use entity::enums::{ApiKeyScope, CallDirection, CallStatus};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// One call: its lifecycle, billing and outcome, projected from its events.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Call {
+    pub id: ID,
+    /// The telephony provider, e.g. `bolna`.
+    pub provider: String,
+    /// The provider's id of the call, unique per provider.
+    pub provider_call_id: String,
+    pub status: CallStatus,
+    pub direction: Option<CallDirection>,
+    /// E.164 when it parses, else as the provider sent it.
+    pub from_number: Option<String>,
+    /// E.164 when it parses, else as the provider sent it.
+    pub to_number: Option<String>,
+    /// Unknown until an event arrives; such calls list last.
+    pub initiated_at: Option<DateTimeUtc>,
+    pub ringing_at: Option<DateTimeUtc>,
+    pub answered_at: Option<DateTimeUtc>,
+    pub ended_at: Option<DateTimeUtc>,
+    /// Answered, or completed.
+    pub answered: bool,
+    pub duration_seconds: i64,
+    /// Whole minutes billed: duration rounded up.
+    pub billed_minutes: i64,
+    /// Billed minutes times the tenant's credits per minute.
+    pub credits_used: i64,
+    /// What the provider charged; null when it did not say.
+    pub cost: Option<Decimal>,
+    pub tags: Vec<String>,
+    pub metadata: Option<Json<serde_json::Value>>,
+    pub hangup_by: Option<String>,
+    pub hangup_reason: Option<String>,
+    pub recording_url: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    #[graphql(skip)]
+    pub uuid: Uuid,
+    #[graphql(skip)]
+    agent_id: Option<Uuid>,
+    #[graphql(skip)]
+    contact_id: Option<Uuid>,
+    #[graphql(skip)]
+    campaign_id: Option<Uuid>,
+}
+
+impl From<call::Model> for Call {
+    fn from(c: call::Model) -> Self {
+        let tags = c
+            .tags
+            .and_then(|tags| serde_json::from_value(tags).ok())
+            .unwrap_or_default();
+        Self {
+            id: ID(GlobalId::new(NodeKind::Call, c.id).encode()),
+            provider: c.provider,
+            provider_call_id: c.provider_call_id,
+            status: c.status,
+            direction: c.direction,
+            from_number: c.from_number,
+            to_number: c.to_number,
+            initiated_at: c.initiated_at,
+            ringing_at: c.ringing_at,
+            answered_at: c.answered_at,
+            ended_at: c.ended_at,
+            answered: c.answered,
+            duration_seconds: c.duration_seconds,
+            billed_minutes: c.billed_minutes,
+            credits_used: c.credits,
+            cost: c.cost_micros.map(micros_to_decimal),
+            tags,
+            metadata: c.metadata.map(Json),
+            hangup_by: c.hangup_by,
+            hangup_reason: c.hangup_reason,
+            recording_url: c.recording_url,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            uuid: c.id,
+            agent_id: c.agent_id,
+            contact_id: c.contact_id,
+            campaign_id: c.campaign_id,
+        }
+    }
+}
+
+/// Millionths of a currency unit as a decimal without trailing zeros.
+pub fn micros_to_decimal(micros: i64) -> Decimal {
+    Decimal::new(micros, 6).normalize()
+}
+
+#[ComplexObject]
+impl Call {
+    /// The agent who placed or took the call.
+    async fn agent(&self, ctx: &Context<'_>) -> Result<Option<Agent>> {
+        Ok(by_id::<AgentByIdLoader>(ctx, self.agent_id)
+            .await?
+            .map(Agent::from))
+    }
+
+    /// The person called (or calling).
+    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<Contact>> {
+        Ok(by_id::<ContactByIdLoader>(ctx, self.contact_id)
+            .await?
+            .map(Contact::from))
+    }
+
+    async fn campaign(&self, ctx: &Context<'_>) -> Result<Option<Campaign>> {
+        Ok(by_id::<CampaignByIdLoader>(ctx, self.campaign_id)
+            .await?
+            .map(Campaign::from))
+    }
+
+    /// The effective analysis: the latest `analyzedAt` (tie: greater id).
+    async fn lead_analysis(&self, ctx: &Context<'_>) -> Result<Option<LeadAnalysis>> {
+        Ok(by_call::<LeadAnalysisByCallLoader>(ctx, self.uuid)
+            .await?
+            .map(LeadAnalysis::from))
+    }
+
+    /// Every analysis of the call, newest first.
+    async fn lead_analyses(&self, ctx: &Context<'_>) -> Result<Vec<LeadAnalysis>> {
+        let rows = by_call::<LeadAnalysesByCallLoader>(ctx, self.uuid).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(LeadAnalysis::from)
+            .collect())
+    }
+
+    /// The current transcript: the latest recorded.
+    async fn transcript(&self, ctx: &Context<'_>) -> Result<Option<Transcript>> {
+        Ok(by_call::<TranscriptByCallLoader>(ctx, self.uuid)
+            .await?
+            .map(Transcript::from))
+    }
+
+    /// Every event of the call in the order it happened.
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<CallEvent>> {
+        let rows = by_call::<EventsByCallLoader>(ctx, self.uuid).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(CallEvent::from)
+            .collect())
+    }
+
+    /// Notes people wrote about the call, oldest first.
+    async fn notes(&self, ctx: &Context<'_>) -> Result<Vec<CallNote>> {
+        let rows = by_call::<NotesByCallLoader>(ctx, self.uuid).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(CallNote::from)
+            .collect())
+    }
+}
+
+/// The arguments of a nested `calls` list.
+pub struct CallsArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+    pub filter: Option<CallFilterInput>,
+}
+
+/// `calls` of one agent, contact or campaign; the same list of every
+/// sibling parent is read in one statement.
+pub async fn calls_of(
+    ctx: &Context<'_>,
+    parent: CallParent,
+    id: Uuid,
+    args: CallsArgs,
+) -> Result<CallConnection> {
+    let tenant = ctx.tenant(ApiKeyScope::Read)?;
+    let page = page_request(
+        ctx,
+        List::Calls,
+        args.first,
+        args.after,
+        args.last,
+        args.before,
+    )?;
+    let filter = args.filter.unwrap_or_default().resolve(ctx, tenant).await?;
+    let key = CallsOf {
+        tenant,
+        parent,
+        id,
+        filter: Arc::new(filter),
+        page: Arc::new(page),
+    };
+    let page = ctx
+        .loader::<CallPageByParentLoader>()?
+        .load_one(key.clone())
+        .await?
+        .unwrap_or_else(|| key.page.finish(Vec::new()));
+    Ok(connection(
+        page,
+        calls::cursor,
+        Call::from,
+        Count::CallsOf(key),
+    ))
+}

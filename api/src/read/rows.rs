@@ -1,0 +1,148 @@
+//! Rows of one tenant by id, and child rows by parent id, each in one
+//! statement: the building blocks of the batch loaders.
+
+use crate::domain::TenantId;
+use entity::{agent, call, call_event, call_note, campaign, contact, follow_up, lead_analysis};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder, Select,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// A tenant-owned table: primary key `(tenant_id, id)`.
+pub trait TenantOwned: EntityTrait {
+    /// The `tenant_id` column.
+    const TENANT: Self::Column;
+    /// The `id` column.
+    const ID: Self::Column;
+    /// A row's id.
+    fn id_of(row: &Self::Model) -> Uuid;
+
+    /// Every row of `tenant`: where each read starts.
+    fn of_tenant(tenant: TenantId) -> Select<Self> {
+        Self::find().filter(Self::TENANT.eq(tenant.uuid()))
+    }
+}
+
+macro_rules! tenant_owned {
+    ($($module:ident),*) => {$(
+        impl TenantOwned for $module::Entity {
+            const TENANT: Self::Column = $module::Column::TenantId;
+            const ID: Self::Column = $module::Column::Id;
+            fn id_of(row: &Self::Model) -> Uuid {
+                row.id
+            }
+        }
+    )*};
+}
+
+tenant_owned!(
+    agent,
+    campaign,
+    contact,
+    call,
+    call_event,
+    call_note,
+    lead_analysis,
+    follow_up
+);
+
+/// A tenant-owned table whose rows each belong to one parent row, read as
+/// one list per parent in a fixed order.
+pub trait ChildRows: TenantOwned {
+    /// The column naming the parent.
+    const PARENT: Self::Column;
+    /// A row's parent id.
+    fn parent_of(row: &Self::Model) -> Uuid;
+    /// The order of each parent's list.
+    fn order() -> Vec<(Self::Column, Order)>;
+}
+
+impl ChildRows for call_event::Entity {
+    const PARENT: Self::Column = call_event::Column::CallId;
+    fn parent_of(row: &Self::Model) -> Uuid {
+        row.call_id
+    }
+    /// In the order they happened (tie: event id).
+    fn order() -> Vec<(Self::Column, Order)> {
+        use call_event::Column::{EventId, OccurredAt};
+        vec![(OccurredAt, Order::Asc), (EventId, Order::Asc)]
+    }
+}
+
+impl ChildRows for call_note::Entity {
+    const PARENT: Self::Column = call_note::Column::CallId;
+    fn parent_of(row: &Self::Model) -> Uuid {
+        row.call_id
+    }
+    /// Oldest first.
+    fn order() -> Vec<(Self::Column, Order)> {
+        use call_note::Column::{CreatedAt, Id};
+        vec![(CreatedAt, Order::Asc), (Id, Order::Asc)]
+    }
+}
+
+impl ChildRows for lead_analysis::Entity {
+    const PARENT: Self::Column = lead_analysis::Column::CallId;
+    fn parent_of(row: &Self::Model) -> Uuid {
+        row.call_id
+    }
+    /// Newest first: the effective one leads (latest `analyzedAt`, tie:
+    /// greater analysis id).
+    fn order() -> Vec<(Self::Column, Order)> {
+        use lead_analysis::Column::{AnalysisId, AnalyzedAt};
+        vec![(AnalyzedAt, Order::Desc), (AnalysisId, Order::Desc)]
+    }
+}
+
+impl ChildRows for follow_up::Entity {
+    const PARENT: Self::Column = follow_up::Column::ContactId;
+    fn parent_of(row: &Self::Model) -> Uuid {
+        row.contact_id
+    }
+    /// Soonest due first.
+    fn order() -> Vec<(Self::Column, Order)> {
+        use follow_up::Column::{DueAt, Id};
+        vec![(DueAt, Order::Asc), (Id, Order::Asc)]
+    }
+}
+
+/// The rows of `tenant` with these ids, by id; ids of other tenants and
+/// unknown ids are simply absent.
+pub async fn by_ids<E, C>(
+    db: &C,
+    tenant: TenantId,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, E::Model>, DbErr>
+where
+    E: TenantOwned,
+    C: ConnectionTrait,
+{
+    let rows = E::of_tenant(tenant)
+        .filter(E::ID.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| (E::id_of(&row), row)).collect())
+}
+
+/// The rows of `select` (already scoped to a tenant) whose parent is one
+/// of `parents`, grouped by parent, each group in the table's order.
+pub async fn by_parent<E, C>(
+    db: &C,
+    select: Select<E>,
+    parents: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<E::Model>>, DbErr>
+where
+    E: ChildRows,
+    C: ConnectionTrait,
+{
+    let mut select = select.filter(E::PARENT.is_in(parents.iter().copied()));
+    for (column, direction) in E::order() {
+        select = select.order_by(column, direction);
+    }
+    let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
+    for row in select.all(db).await? {
+        grouped.entry(E::parent_of(&row)).or_default().push(row);
+    }
+    Ok(grouped)
+}

@@ -1,0 +1,78 @@
+//! What hangs off agents, campaigns, contacts and calls: nested call lists,
+//! lead profiles, analysis history and notes.
+
+use crate::ingest::send_analyses;
+use crate::read_fixtures::*;
+use serde_json::json;
+
+db_test! {
+    async fn agents_campaigns_and_contacts_page_through_their_own_calls(app) {
+        let t = app.create_tenant("Acme").await;
+        let calls: Vec<CallSpec> = (0..5).map(|i| CallSpec::new(&format!("c{i}"), if i < 3 { "asha" } else { "ravi" }, "q1", "98123 45601", i * 60)).collect();
+        ingest_calls(&app, &t.key, &calls).await;
+        let query = r#"query($after: String) {
+          agents { nodes { name calls(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { providerCallId } } } }
+          campaigns { nodes { calls(last: 1) { nodes { providerCallId } } } }
+          contacts { nodes { calls(first: 10, filter: { from: "2026-03-10T10:01:00Z" }) { totalCount nodes { providerCallId } } } }
+        }"#;
+        let body = app.gql(Some(&t.key), query, json!({})).await;
+        let d = data(&body);
+        let asha = &d["agents"]["nodes"][0];
+        assert_eq!(asha["name"], "asha");
+        assert_eq!(call_ids(&asha["calls"]), ["c2", "c1"]);
+        assert_eq!(asha["calls"]["totalCount"], 3);
+        assert_eq!(call_ids(&d["agents"]["nodes"][1]["calls"]), ["c4", "c3"]);
+        assert_eq!(call_ids(&d["campaigns"]["nodes"][0]["calls"]), ["c0"]);
+        assert_eq!(call_ids(&d["contacts"]["nodes"][0]["calls"]), ["c4", "c3", "c2", "c1"]);
+        assert_eq!(d["contacts"]["nodes"][0]["calls"]["totalCount"], 4);
+
+        let next = app.gql(Some(&t.key), query, json!({ "after": asha["calls"]["pageInfo"]["endCursor"] })).await;
+        let asha = &data(&next)["agents"]["nodes"][0]["calls"];
+        assert_eq!(call_ids(asha), ["c0"]);
+        assert_eq!(asha["pageInfo"]["hasNextPage"], false);
+    }
+}
+
+db_test! {
+    async fn a_contacts_lead_profile_follows_its_scores_across_calls(app) {
+        let t = app.create_tenant("Acme").await;
+        let calls: Vec<CallSpec> = (0..4).map(|i| CallSpec::new(&format!("c{i}"), "a", "q", "98123 45601", i * 3600)).collect();
+        ingest_calls(&app, &t.key, &calls).await;
+        send_analyses(&app, &t.key, vec![
+            analysis("a0", "c0", 100, 40),
+            analysis("a1", "c1", 3700, 85),
+            analysis("a2-old", "c2", 7300, 10),
+            analysis("a2", "c2", 7400, 70),
+        ]).await;
+        let body = app.gql(Some(&t.key), r#"{ contacts { nodes { leadProfile {
+            callCount analyzedCallCount firstCallAt lastCallAt latestScore latestLeadTag bestScore averageScore scoreChange scoreTrend
+            scores { totalScore leadTag initiatedAt }
+        } } } }"#, json!({})).await;
+        let profile = &data(&body)["contacts"]["nodes"][0]["leadProfile"];
+        assert_eq!(profile["callCount"], 4);
+        assert_eq!(profile["analyzedCallCount"], 3);
+        assert_eq!(profile["firstCallAt"], "2026-03-10T10:00:00+00:00");
+        assert_eq!(profile["lastCallAt"], "2026-03-10T13:00:00+00:00");
+        assert_eq!((profile["latestScore"].clone(), profile["latestLeadTag"].clone(), profile["bestScore"].clone()), (json!(70), json!("WARM"), json!(85)));
+        assert!((profile["averageScore"].as_f64().unwrap() - 65.0).abs() < 1e-9);
+        assert_eq!((profile["scoreChange"].clone(), profile["scoreTrend"].clone()), (json!(-15), json!("FALLING")));
+        let scores: Vec<i64> = profile["scores"].as_array().unwrap().iter().map(|s| s["totalScore"].as_i64().unwrap()).collect();
+        assert_eq!(scores, [40, 85, 70]);
+    }
+}
+
+db_test! {
+    async fn a_call_shows_its_analysis_history_and_notes(app) {
+        let t = app.create_tenant("Acme").await;
+        ingest_calls(&app, &t.key, &[CallSpec::new("c1", "a", "q", "98123 45601", 0)]).await;
+        send_analyses(&app, &t.key, vec![analysis("old", "c1", 100, 40), analysis("new", "c1", 200, 90)]).await;
+        let call = call_uuid(&app, t.uuid, "c1").await;
+        insert_note(&app, t.uuid, call, "second", 20).await;
+        insert_note(&app, t.uuid, call, "first", 10).await;
+        let body = app.gql(Some(&t.key), "{ calls { nodes { leadAnalysis { analysisId } leadAnalyses { analysisId effective leadTag } notes { body } } } }", json!({})).await;
+        let node = &data(&body)["calls"]["nodes"][0];
+        assert_eq!(node["leadAnalysis"]["analysisId"], "new");
+        assert_eq!(node["leadAnalyses"], json!([{ "analysisId": "new", "effective": true, "leadTag": "HOT" }, { "analysisId": "old", "effective": false, "leadTag": "COLD" }]));
+        assert_eq!(node["notes"], json!([{ "body": "first" }, { "body": "second" }]));
+    }
+}
