@@ -151,6 +151,8 @@ pub async fn test_database(backend: Backend, test: &str) -> Option<TestDatabase>
 pub struct TestApp {
     pub address: String,
     pub db: Db,
+    /// Which database the test runs on.
+    pub backend: Backend,
     /// The database URL, for running the binary against the same data.
     pub database_url: String,
     pub client: reqwest::Client,
@@ -188,6 +190,7 @@ pub async fn spawn_app(backend: Backend, test: &str) -> Option<TestApp> {
     Some(TestApp {
         address,
         db,
+        backend,
         database_url: database.url.clone(),
         client: reqwest::Client::new(),
         _database: database,
