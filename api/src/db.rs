@@ -108,6 +108,15 @@ impl Db {
         }
     }
 
+    /// The right to write if it is free now: `None` when SQLite's writer is
+    /// busy; on PostgreSQL always `Some(None)`.
+    pub fn write_gate_if_free(&self) -> Option<Option<MutexGuard<'_, ()>>> {
+        match &self.write_gate {
+            Some(gate) => gate.try_lock().ok().map(Some),
+            None => Some(None),
+        }
+    }
+
     /// Whether the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         self.conn.ping().await.is_ok()

@@ -226,3 +226,22 @@ db_test! {
         assert!(output.status.success());
     }
 }
+
+db_test! {
+    async fn a_page_of_a_hundred_agents_with_kpis_costs_the_statements_of_a_page_of_five(app) {
+        let t = app.create_tenant("Acme").await;
+        crate::read_fixtures::ingest_detailed_calls(&app, &t.key, 300, 120).await;
+        app.gql(Some(&t.key), TENANT, json!({})).await; // records the key's first use
+        let leaderboard = operation("AgentLeaderboard");
+        let everything = range("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z");
+        let (five, for_five) = crate::read_fixtures::counted(&app, &t.key, &leaderboard, json!({ "first": 5, "range": everything })).await;
+        let (hundred, for_hundred) = crate::read_fixtures::counted(&app, &t.key, &leaderboard, json!({ "first": 100, "range": everything })).await;
+        assert!(five["errors"].is_null() && hundred["errors"].is_null(), "{hundred}");
+        let agents = hundred["data"]["agents"]["nodes"].as_array().unwrap();
+        assert_eq!(agents.len(), 100);
+        assert!(agents.iter().all(|a| a["kpis"]["totalCalls"].as_i64().unwrap() >= 2), "every agent's calls counted");
+        let total: i64 = agents.iter().map(|a| a["kpis"]["totalCalls"].as_i64().unwrap()).sum();
+        assert!(total >= 200, "{total}");
+        assert_eq!(for_five, for_hundred, "statements for 5 agents vs 100");
+    }
+}

@@ -10,15 +10,14 @@
 
 use super::{ApiKeyPrincipal, AuthContext, Principal};
 use crate::config::Secret;
+use crate::db::Db;
 use crate::domain::TenantId;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use entity::{api_key, tenant};
 use rand::RngCore;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, IntoActiveModel,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
@@ -75,7 +74,7 @@ const UNKNOWN: &str = "unknown or revoked credential";
 /// revoked or suspended credential yields `Principal::Rejected`, which every
 /// protected field reports as UNAUTHENTICATED.
 pub async fn authenticate(
-    db: &DatabaseConnection,
+    db: &Db,
     operator_secret: Option<&Secret>,
     bearer: Option<&str>,
 ) -> Result<AuthContext, sea_orm::DbErr> {
@@ -96,15 +95,13 @@ pub async fn authenticate(
     Ok(AuthContext { principal })
 }
 
-async fn verify_key(
-    db: &DatabaseConnection,
-    secret: &str,
-) -> Result<Option<ApiKeyPrincipal>, sea_orm::DbErr> {
+async fn verify_key(db: &Db, secret: &str) -> Result<Option<ApiKeyPrincipal>, sea_orm::DbErr> {
+    let conn = db.conn();
     let Some((tenant_id, key_id)) = parse(secret) else {
         return Ok(None);
     };
     let Some(key) = api_key::Entity::find_by_id((tenant_id, key_id))
-        .one(db)
+        .one(conn)
         .await?
     else {
         return Ok(None);
@@ -118,7 +115,7 @@ async fn verify_key(
         return Ok(None);
     }
     let tenant_active = tenant::Entity::find_by_id(tenant_id)
-        .one(db)
+        .one(conn)
         .await?
         .is_some_and(|t| t.active);
     if !tenant_active {
@@ -132,12 +129,23 @@ async fn verify_key(
         .is_none_or(|at| now - at > chrono::Duration::seconds(60))
     {
         let principal = principal_of(&key);
-        let mut active = key.into_active_model();
-        active.last_used_at = Set(Some(now));
-        active.update(db).await?;
+        record_use(db, key, now).await;
         return Ok(Some(principal));
     }
     Ok(Some(principal_of(&key)))
+}
+
+/// Records a key's use, unless SQLite's single writer is busy: then the next
+/// request records it. Never fails the request.
+async fn record_use(db: &Db, key: api_key::Model, now: chrono::DateTime<Utc>) {
+    let Some(_gate) = db.write_gate_if_free() else {
+        return;
+    };
+    let mut active = key.into_active_model();
+    active.last_used_at = Set(Some(now));
+    if let Err(error) = active.update(db.conn()).await {
+        tracing::warn!(%error, "recording an API key's last use");
+    }
 }
 
 fn principal_of(key: &api_key::Model) -> ApiKeyPrincipal {

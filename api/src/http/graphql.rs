@@ -27,7 +27,7 @@ async fn auth_context(state: &AppState, headers: &HeaderMap) -> AuthContext {
             principal: Principal::Rejected("the Authorization header must read `Bearer <secret>`"),
         };
     };
-    match authenticate(state.db.conn(), state.admin_secret.as_ref(), Some(bearer)).await {
+    match authenticate(&state.db, state.admin_secret.as_ref(), Some(bearer)).await {
         Ok(auth) => auth,
         Err(error) => {
             tracing::error!(%error, "verifying a credential");
