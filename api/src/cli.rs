@@ -57,6 +57,11 @@ enum Command {
         #[command(flatten)]
         database: DatabaseConfig,
     },
+    /// Manage a tenant's trusted (persisted) documents.
+    Persisted {
+        #[command(subcommand)]
+        command: PersistedCommand,
+    },
     /// Recompute or check the KPI rollups.
     Rollups {
         #[command(subcommand)]
@@ -72,6 +77,23 @@ enum Command {
         /// Messages per transaction.
         #[arg(long, default_value_t = 500)]
         batch: usize,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PersistedCommand {
+    /// Register each FILE as one trusted document of the tenant; with
+    /// `--split`, register each named operation of each file (with the
+    /// fragments it uses) as its own document.
+    Add {
+        #[arg(long)]
+        tenant: Uuid,
+        #[arg(long)]
+        split: bool,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[command(flatten)]
         database: DatabaseConfig,
     },
@@ -210,6 +232,40 @@ pub async fn run() -> anyhow::Result<()> {
             );
             for (tenant, key) in keys {
                 println!("{tenant} {key}");
+            }
+            Ok(())
+        }
+        Command::Persisted {
+            command:
+                PersistedCommand::Add {
+                    tenant,
+                    split,
+                    files,
+                    database,
+                },
+        } => {
+            telemetry::init(LogFormat::Text);
+            let db = Db::connect_and_migrate(&database).await?;
+            let mut documents = Vec::new();
+            for file in files {
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
+                if split {
+                    documents.extend(
+                        crate::persisted::split::by_operation(&text)
+                            .into_iter()
+                            .map(|(_, d)| d),
+                    );
+                } else {
+                    documents.push(text);
+                }
+            }
+            let registry = crate::persisted::Registry::default();
+            for (id, names) in registry
+                .register(db.conn(), tenant::operator_tenant_id(tenant), &documents)
+                .await?
+            {
+                println!("{id}  {}", names.join(", "));
             }
             Ok(())
         }

@@ -15,6 +15,7 @@ pub mod http;
 pub mod import;
 pub mod ingest;
 pub mod kpi;
+pub mod persisted;
 pub mod read;
 pub mod startup;
 pub mod telemetry;

@@ -23,6 +23,7 @@ impl Application {
             db,
             schema,
             admin_secret: config.admin_secret.clone(),
+            registry: Default::default(),
             playground: config.playground,
         };
         let router = router(state, &config);

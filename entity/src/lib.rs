@@ -16,6 +16,7 @@ pub mod contact;
 pub mod enums;
 pub mod follow_up;
 pub mod lead_analysis;
+pub mod persisted_document;
 pub mod tenant;
 pub mod transcript;
 pub mod transcript_segment;

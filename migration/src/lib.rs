@@ -16,6 +16,7 @@ mod m20250101_000002_create_directory;
 mod m20250101_000003_create_call;
 pub mod m20250101_000004_create_kpi_rollups;
 mod m20261123_000001_create_list_indexes;
+mod m20261123_000002_create_persisted_documents;
 
 /// Runs callboard's migrations in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20250101_000003_create_call::Migration),
             Box::new(m20250101_000004_create_kpi_rollups::Migration),
             Box::new(m20261123_000001_create_list_indexes::Migration),
+            Box::new(m20261123_000002_create_persisted_documents::Migration),
         ]
     }
 }

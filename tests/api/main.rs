@@ -11,6 +11,7 @@ mod ingest_import;
 mod ingest_order;
 mod kpi;
 mod kpi_exact;
+mod persisted;
 mod read_call_filters;
 mod read_calls;
 mod read_directory;

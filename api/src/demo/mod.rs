@@ -15,6 +15,9 @@ use rand::RngCore;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::path::Path;
 
+/// The contract's operations, shipped as the example set.
+const EXAMPLE_OPERATIONS: &str = include_str!("../../../docs/examples/operations.graphql");
+
 /// The demo tenant's name; the demo finds its data again by it.
 pub const DEMO_TENANT: &str = "Acme Lending (demo)";
 
@@ -80,6 +83,16 @@ pub async fn run(data: &Path, reset: bool, mut server: ServerConfig) -> anyhow::
         persisted_only: false,
     };
     let key = tenant::create_api_key(db.conn(), tenant_id, key).await?;
+    // The contract's read operations, registered as trusted documents: the
+    // example set for CRM integrations (see docs/persisted-queries.md).
+    let reads: Vec<String> = crate::persisted::split::by_operation(EXAMPLE_OPERATIONS)
+        .into_iter()
+        .map(|(_, document)| document)
+        .filter(|document| document.starts_with("query "))
+        .collect();
+    crate::persisted::Registry::default()
+        .register(db.conn(), tenant_id, &reads)
+        .await?;
     let operator = match &server.admin_secret {
         Some(secret) => secret.clone(),
         None => {

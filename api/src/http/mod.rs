@@ -4,6 +4,7 @@
 //! per request, and travels to resolvers as request data.
 
 mod graphql;
+mod persisted;
 mod playground;
 
 use crate::config::{PlaygroundPreset, Secret, ServerConfig};
@@ -27,6 +28,8 @@ pub struct AppState {
     pub db: Db,
     pub schema: CallboardSchema,
     pub admin_secret: Option<Secret>,
+    /// Persisted documents (trusted and APQ-cached) with their cache.
+    pub registry: std::sync::Arc<crate::persisted::Registry>,
     /// What the playground opens with (`Guided` only in `callboard demo`).
     pub playground: PlaygroundPreset,
 }
