@@ -73,8 +73,9 @@ pub struct ServerConfig {
     /// Largest accepted request body, in bytes (default 2 MiB; HTTP 413 beyond).
     #[arg(long, env = "CALLBOARD_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,
-    /// Deepest accepted query nesting (default 12; a validation error beyond).
-    #[arg(long, env = "CALLBOARD_MAX_DEPTH", default_value_t = 12)]
+    /// Deepest accepted query nesting (default 16, enough for the standard
+    /// introspection query GraphQL tools send; a validation error beyond).
+    #[arg(long, env = "CALLBOARD_MAX_DEPTH", default_value_t = 16)]
     pub max_depth: usize,
     /// Highest accepted query complexity, counted by async-graphql
     /// (default 5000; a validation error beyond).
@@ -120,7 +121,7 @@ impl ServerConfig {
             admin_secret: None,
             cors_origins: Vec::new(),
             max_body_bytes: 2 * 1024 * 1024,
-            max_depth: 12,
+            max_depth: 16,
             max_complexity: 5000,
             max_page_size: 500,
             request_timeout_secs: 30,

@@ -129,3 +129,24 @@ db_test! {
         assert_eq!(response.headers()["location"], "/graphql");
     }
 }
+
+/// `{ __schema { types { fields { type { ofType { ... { name } } } } } } }`
+/// nested `depth` levels.
+fn nested_introspection(depth: usize) -> String {
+    let of_types = depth - 5;
+    format!(
+        "{{ __schema {{ types {{ fields {{ type {{ {} name {} }} }} }} }} }}",
+        "ofType { ".repeat(of_types),
+        "} ".repeat(of_types)
+    )
+}
+
+db_test! {
+    async fn tools_can_introspect_but_deeper_queries_are_refused(app) {
+        let t = app.create_tenant("Acme").await;
+        let introspection = app.gql(Some(&t.key), &nested_introspection(15), json!({})).await;
+        assert!(introspection["errors"].is_null(), "{introspection}");
+        let too_deep = app.gql(Some(&t.key), &nested_introspection(17), json!({})).await;
+        assert!(too_deep["errors"][0]["message"].as_str().unwrap().contains("nested too deep"), "{too_deep}");
+    }
+}
