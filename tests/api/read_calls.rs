@@ -83,3 +83,23 @@ db_test! {
         }
     }
 }
+
+db_test! {
+    async fn total_count_from_rollups_matches_the_calls_including_unknown_initiation(app) {
+        let t = app.create_tenant("Acme").await;
+        let events: Vec<serde_json::Value> = (0..30)
+            .map(|i| crate::ingest::event_with(&format!("e{i}"), &format!("c{i}"), "INITIATED", i * 977, json!({ "direction": if i % 3 == 0 { "INBOUND" } else { "OUTBOUND" } })))
+            .collect();
+        crate::ingest::send_events(&app, &t.key, events).await;
+        crate::ingest::send_analyses(&app, &t.key, vec![json!({ "analysisId": "a", "provider": "bolna", "providerCallId": "only-analysed", "analyzedAt": "2026-03-10T11:00:00Z", "totalScore": 10 })]).await;
+        let q = "query($f: CallFilterInput) { calls(first: 1, filter: $f) { totalCount } }";
+        let count = |body: serde_json::Value| body["data"]["calls"]["totalCount"].as_i64().unwrap_or_else(|| panic!("{body}"));
+        assert_eq!(count(app.gql(Some(&t.key), q, json!({})).await), 31, "30 initiated + 1 not yet initiated");
+        assert_eq!(count(app.gql(Some(&t.key), q, json!({ "f": { "direction": "INBOUND" } })).await), 10);
+        let range = json!({ "f": { "from": "2026-03-10T10:00:00Z", "to": "2026-03-10T10:16:17Z" } });
+        assert_eq!(count(app.gql(Some(&t.key), q, range).await), 1, "ragged range, to exclusive, no unknown ones");
+        let range = json!({ "f": { "from": "2026-03-10T10:00:00Z", "to": "2026-03-10T10:16:17.001Z" } });
+        assert_eq!(count(app.gql(Some(&t.key), q, range).await), 2);
+        assert_eq!(count(app.gql(Some(&t.key), q, json!({ "f": { "statuses": ["INITIATED"] } })).await), 31, "counted from rows");
+    }
+}
