@@ -148,5 +148,38 @@ db_test! {
         assert!(introspection["errors"].is_null(), "{introspection}");
         let too_deep = app.gql(Some(&t.key), &nested_introspection(17), json!({})).await;
         assert!(too_deep["errors"][0]["message"].as_str().unwrap().contains("nested too deep"), "{too_deep}");
+        assert_eq!(too_deep["errors"][0]["extensions"]["code"], "MAX_DEPTH_LIMIT");
+    }
+}
+
+db_test! {
+    async fn request_level_errors_carry_stable_codes(app) {
+        let t = app.create_tenant("Acme").await;
+        let unknown_field = app.gql(Some(&t.key), "{ tenant { nope } }", json!({})).await;
+        assert_eq!(unknown_field["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "{unknown_field}");
+        let unparsable = app.gql(Some(&t.key), "{ tenant { name }", json!({})).await;
+        assert_eq!(unparsable["errors"][0]["extensions"]["code"], "GRAPHQL_PARSE_FAILED", "{unparsable}");
+        let bad_variable = app.gql(Some(&t.key), "query($r: TimeRangeInput!) { kpis(range: $r) { totalCalls } }", json!({ "r": { "from": "yesterday", "to": "today" } })).await;
+        assert_eq!(bad_variable["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{bad_variable}");
+    }
+}
+
+db_test! {
+    async fn mutations_over_get_are_refused(app) {
+        let t = app.create_tenant("Acme").await;
+        let mutation = "mutation { createApiKey(input: { name: \"x\", scopes: [READ] }) { secret } }";
+        let response = app
+            .client
+            .get(format!("{}/graphql", app.address))
+            .query(&[("query", mutation)])
+            .header("Accept", "application/json")
+            .bearer_auth(&t.key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405);
+        assert_eq!(response.headers()["allow"], "POST");
+        let keys = app.gql(Some(&t.key), "{ apiKeys { id } }", json!({})).await;
+        assert_eq!(keys["data"]["apiKeys"].as_array().unwrap().len(), 1, "nothing was created");
     }
 }

@@ -38,21 +38,97 @@ async fn auth_context(state: &AppState, headers: &HeaderMap) -> AuthContext {
     }
 }
 
+/// How the request arrived: GET must not change anything.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+}
+
 async fn execute(
     state: &AppState,
     headers: &HeaderMap,
     request: async_graphql::Request,
     document_id: Option<&str>,
-) -> GraphQLResponse {
+    method: Method,
+) -> Response {
     let auth = auth_context(state, headers).await;
     let request = match persisted::resolve(state, &auth, request, document_id).await {
         Ok(request) => request,
-        Err(refusal) => return async_graphql::Response::from_errors(vec![refusal.0]).into(),
+        Err(refusal) => {
+            return GraphQLResponse::from(async_graphql::Response::from_errors(vec![refusal.0]))
+                .into_response();
+        }
     };
+    // A mutation over GET could be triggered cross-site by a link or an
+    // image: refuse it (GraphQL over HTTP).
+    if method == Method::Get && is_mutation(&request) {
+        return (
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "POST")],
+            "mutations must be sent with POST",
+        )
+            .into_response();
+    }
     let request = request.data(auth).data(state.registry.clone());
-    loaders::execute(&state.schema, &state.db, request)
-        .await
-        .into()
+    let response = loaders::execute(&state.schema, &state.db, request).await;
+    GraphQLResponse::from(with_codes(response)).into_response()
+}
+
+/// Whether the operation a request selects is a mutation.
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let ty = match &document.operations {
+        DocumentOperations::Single(op) => Some(op.node.ty),
+        DocumentOperations::Multiple(ops) => match &request.operation_name {
+            Some(name) => ops.get(name.as_str()).map(|op| op.node.ty),
+            None => ops.values().next().map(|op| op.node.ty),
+        },
+    };
+    ty == Some(OperationType::Mutation)
+}
+
+/// Gives every error a stable `extensions.code`: the engine's request-level
+/// errors (parse, validation, limits) come without one.
+fn with_codes(mut response: async_graphql::Response) -> async_graphql::Response {
+    for error in &mut response.errors {
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let code = match error.message.as_str() {
+            "Query is nested too deep." => "MAX_DEPTH_LIMIT",
+            "Query is too complex." => "MAX_COMPLEXITY_LIMIT",
+            message
+                if message.starts_with(" --> ")
+                    || message.contains("expected ")
+                        && error.path.is_empty()
+                        && error.locations.is_empty() =>
+            {
+                "GRAPHQL_PARSE_FAILED"
+            }
+            _ if error.path.is_empty() => "GRAPHQL_VALIDATION_FAILED",
+            // An argument the engine could not coerce (a malformed DateTime).
+            message
+                if message.starts_with("Failed to parse")
+                    || message.starts_with("Invalid value") =>
+            {
+                "BAD_USER_INPUT"
+            }
+            _ => "INTERNAL",
+        };
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
+    response
 }
 
 /// A JSON request body: the GraphQL-over-HTTP fields plus `documentId`.
@@ -74,9 +150,9 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
     if !is_json {
         return match <GraphQLRequest as FromRequest<AppState>>::from_request(request, &state).await
         {
-            Ok(graphql) => execute(&state, &headers, graphql.into_inner(), None)
-                .await
-                .into_response(),
+            Ok(graphql) => {
+                execute(&state, &headers, graphql.into_inner(), None, Method::Post).await
+            }
             Err(rejection) => rejection.into_response(),
         };
     }
@@ -85,9 +161,10 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
         Err(rejection) => return rejection.into_response(),
     };
     match serde_json::from_slice::<JsonBody>(&bytes) {
-        Ok(body) => execute(&state, &headers, body.request, body.document_id.as_deref())
-            .await
-            .into_response(),
+        Ok(body) => {
+            let document_id = body.document_id.as_deref();
+            execute(&state, &headers, body.request, document_id, Method::Post).await
+        }
         Err(error) => (
             axum::http::StatusCode::BAD_REQUEST,
             format!("invalid GraphQL request: {error}"),
@@ -107,9 +184,7 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
         playground::page(state.playground, &state.schema.sdl(), chrono::Utc::now())
     } else {
         match <GraphQLRequest as FromRequest<AppState>>::from_request(request, &state).await {
-            Ok(graphql) => execute(&state, &headers, graphql.into_inner(), None)
-                .await
-                .into_response(),
+            Ok(graphql) => execute(&state, &headers, graphql.into_inner(), None, Method::Get).await,
             Err(rejection) => rejection.into_response(),
         }
     };
