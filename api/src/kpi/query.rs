@@ -164,6 +164,23 @@ fn group_of_call(call: &call::Model, dimension: Option<Dimension>) -> GroupKey {
     }
 }
 
+/// How rollup rows are grouped before they reach us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slots {
+    /// One range: every row belongs to range 0.
+    One,
+    /// Equal, adjacent ranges `first, first + 1, ...` of `width` seconds from
+    /// `origin`: the database groups rows by `(bucket - origin) / width`, so
+    /// a 90-day series reads 90 rows, not 8,640 quarter-hours.
+    Regular {
+        first: usize,
+        origin: i64,
+        width: i64,
+    },
+    /// Anything else: one row per bucket, placed by lookup.
+    PerBucket,
+}
+
 fn rollup_select(
     tenant: Uuid,
     table: &'static str,
@@ -171,10 +188,23 @@ fn rollup_select(
     spans: &[(DateTime<Utc>, DateTime<Utc>)],
     filter: &KpiFilter,
     dimension: Option<Dimension>,
+    slots: Slots,
 ) -> SelectStatement {
     let col = |c: &str| Expr::col(Alias::new(c));
     let mut q = Query::select();
-    q.from(Alias::new(table)).column(Alias::new("bucket"));
+    q.from(Alias::new(table));
+    match slots {
+        Slots::One => {}
+        Slots::Regular { origin, width, .. } => {
+            let slot = col("bucket").sub(origin).div(width);
+            q.expr_as(slot, Alias::new("slot"))
+                .group_by_col(Alias::new("slot"));
+        }
+        Slots::PerBucket => {
+            q.column(Alias::new("bucket"))
+                .group_by_col(Alias::new("bucket"));
+        }
+    }
     for c in COLUMNS {
         q.expr_as(
             Func::cast_as(Func::sum(col(c)), Alias::new("BIGINT")),
@@ -204,7 +234,6 @@ fn rollup_select(
     if let Some(providers) = &filter.providers {
         q.and_where(col("provider").is_in(providers.iter().cloned()));
     }
-    q.group_by_col(Alias::new("bucket"));
     if let Some(d) = dimension {
         q.column(Alias::new(dimension_column(d)))
             .group_by_col(Alias::new(dimension_column(d)));
@@ -237,6 +266,64 @@ fn call_filter(spans: &[(DateTime<Utc>, DateTime<Utc>)], filter: &KpiFilter) -> 
     all
 }
 
+/// The queries that read one source's pieces: a single one for a single
+/// range; for a series, one per run of equal adjacent pieces (three or
+/// more), and one per-bucket query for the rest.
+fn plan(
+    pieces: &[(usize, Piece)],
+    source: Source,
+    ranges: usize,
+) -> Vec<(Vec<(DateTime<Utc>, DateTime<Utc>)>, Slots)> {
+    let mut mine: Vec<(usize, Piece)> = pieces
+        .iter()
+        .filter(|(_, p)| p.source == source)
+        .copied()
+        .collect();
+    if mine.is_empty() {
+        return Vec::new();
+    }
+    if ranges == 1 {
+        return vec![(merged(&mine, source), Slots::One)];
+    }
+    mine.sort_by_key(|(_, p)| p.start);
+    let mut out = Vec::new();
+    let mut rest: Vec<(usize, Piece)> = Vec::new();
+    let mut run: Vec<(usize, Piece)> = Vec::new();
+    let flush =
+        |run: &mut Vec<(usize, Piece)>, rest: &mut Vec<(usize, Piece)>, out: &mut Vec<_>| {
+            if run.len() >= 3 {
+                let (first, p0) = run[0];
+                let width = (p0.end - p0.start).num_seconds();
+                let last = run[run.len() - 1].1.end;
+                out.push((
+                    vec![(p0.start, last)],
+                    Slots::Regular {
+                        first,
+                        origin: p0.start.timestamp(),
+                        width,
+                    },
+                ));
+            } else {
+                rest.append(run);
+            }
+            run.clear();
+        };
+    for (index, piece) in mine {
+        let continues = run.last().is_some_and(|(i, p)| {
+            *i + 1 == index && p.end == piece.start && p.end - p.start == piece.end - piece.start
+        });
+        if !continues {
+            flush(&mut run, &mut rest, &mut out);
+        }
+        run.push((index, piece));
+    }
+    flush(&mut run, &mut rest, &mut out);
+    if !rest.is_empty() {
+        out.push((merged(&rest, source), Slots::PerBucket));
+    }
+    out
+}
+
 /// Sums the KPI counters of `tenant` over each of `ranges`, filtered, and
 /// grouped by `dimension` when given.
 pub async fn aggregate<C: ConnectionTrait>(
@@ -257,30 +344,34 @@ pub async fn aggregate<C: ConnectionTrait>(
         .collect();
     let table = table_for(filter, dimension);
     for (source, (grain, _)) in [(Source::Day, GRAINS[1]), (Source::Quarter, GRAINS[0])] {
-        let spans = merged(&all, source);
-        if spans.is_empty() {
-            continue;
-        }
-        let rows = db
-            .query_all(&rollup_select(
-                tenant, table, grain, &spans, filter, dimension,
-            ))
-            .await
-            .context("reading KPI rollups")?;
-        let lookup = Lookup::new(&all, source);
-        for row in rows {
-            let bucket: i64 = row.try_get("", "bucket")?;
-            let at = DateTime::from_timestamp(bucket, 0).context("bucket out of range")?;
-            let Some(index) = lookup.range_of(at) else {
-                continue;
-            };
-            let mut counters = Counters::default();
-            for (i, c) in COLUMNS.iter().enumerate() {
-                counters.0[i] = row.try_get::<Option<i64>>("", c)?.unwrap_or(0);
+        for (spans, slots) in plan(&all, source, ranges.len()) {
+            let select = rollup_select(tenant, table, grain, &spans, filter, dimension, slots);
+            let rows = db.query_all(&select).await.context("reading KPI rollups")?;
+            let lookup = Lookup::new(&all, source);
+            for row in rows {
+                let index = match slots {
+                    Slots::One => 0,
+                    Slots::Regular { first, .. } => {
+                        first + usize::try_from(row.try_get::<i64>("", "slot")?)?
+                    }
+                    Slots::PerBucket => {
+                        let bucket: i64 = row.try_get("", "bucket")?;
+                        let at =
+                            DateTime::from_timestamp(bucket, 0).context("bucket out of range")?;
+                        match lookup.range_of(at) {
+                            Some(index) => index,
+                            None => continue,
+                        }
+                    }
+                };
+                let mut counters = Counters::default();
+                for (i, c) in COLUMNS.iter().enumerate() {
+                    counters.0[i] = row.try_get::<Option<i64>>("", c)?.unwrap_or(0);
+                }
+                *sums
+                    .entry((index, group_of_row(&row, dimension)?))
+                    .or_default() += &counters;
             }
-            *sums
-                .entry((index, group_of_row(&row, dimension)?))
-                .or_default() += &counters;
         }
     }
     let spans = merged(&all, Source::Calls);
