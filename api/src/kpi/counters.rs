@@ -7,49 +7,9 @@ use entity::enums::{CallDirection, CallStatus, LeadTag, Sentiment};
 use entity::{call, lead_analysis};
 use std::ops::{AddAssign, Index};
 
-/// The counter columns, in storage order.
-pub const COLUMNS: [&str; 40] = [
-    "total_calls",
-    "inbound_calls",
-    "outbound_calls",
-    "answered_calls",
-    "completed_calls",
-    "failed_calls",
-    "busy_calls",
-    "no_answer_calls",
-    "cancelled_calls",
-    "in_progress_calls",
-    "duration_seconds",
-    "billed_minutes",
-    "credits_used",
-    "cost_micros",
-    "analyzed_calls",
-    "hot_leads",
-    "warm_leads",
-    "cold_leads",
-    "total_score_sum",
-    "total_score_count",
-    "intent_score_sum",
-    "intent_score_count",
-    "urgency_score_sum",
-    "urgency_score_count",
-    "budget_score_sum",
-    "budget_score_count",
-    "fit_score_sum",
-    "fit_score_count",
-    "engagement_score_sum",
-    "engagement_score_count",
-    "cta_pricing",
-    "cta_demo",
-    "cta_followup",
-    "cta_sample",
-    "human_escalations",
-    "calls_with_cta",
-    "demos_booked",
-    "positive_calls",
-    "neutral_calls",
-    "negative_calls",
-];
+/// The counter columns, in storage order: exactly the rollup tables'
+/// counter columns, as their migration creates them.
+pub const COLUMNS: [&str; 40] = migration::m20250101_000004_create_kpi_rollups::COUNTERS;
 
 /// Index of each counter in `Counters`.
 #[allow(missing_docs)]
