@@ -164,6 +164,9 @@ fn group_of_call(call: &call::Model, dimension: Option<Dimension>) -> GroupKey {
     }
 }
 
+/// Disjoint time spans `[start, end)`.
+type Spans = Vec<(DateTime<Utc>, DateTime<Utc>)>;
+
 /// How rollup rows are grouped before they reach us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slots {
@@ -269,11 +272,7 @@ fn call_filter(spans: &[(DateTime<Utc>, DateTime<Utc>)], filter: &KpiFilter) -> 
 /// The queries that read one source's pieces: a single one for a single
 /// range; for a series, one per run of equal adjacent pieces (three or
 /// more), and one per-bucket query for the rest.
-fn plan(
-    pieces: &[(usize, Piece)],
-    source: Source,
-    ranges: usize,
-) -> Vec<(Vec<(DateTime<Utc>, DateTime<Utc>)>, Slots)> {
+fn plan(pieces: &[(usize, Piece)], source: Source, ranges: usize) -> Vec<(Spans, Slots)> {
     let mut mine: Vec<(usize, Piece)> = pieces
         .iter()
         .filter(|(_, p)| p.source == source)
