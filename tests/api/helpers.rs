@@ -8,6 +8,7 @@
 //! unless `CALLBOARD_TEST_REQUIRE_POSTGRES=1` (as `.ci/run` sets), which
 //! makes it a failure.
 
+use crate::contract::operation;
 use api::Application;
 use api::config::{DatabaseConfig, ServerConfig};
 use api::db::Db;
@@ -15,7 +16,7 @@ use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -229,7 +230,7 @@ impl TestApp {
         let body = self
             .gql(
                 Some(OPERATOR),
-                CREATE_TENANT,
+                &CREATE_TENANT,
                 json!({ "input": { "name": name, "timezone": "Asia/Kolkata" } }),
             )
             .await;
@@ -252,56 +253,22 @@ pub fn error_code(body: &Value) -> &str {
         .unwrap_or_else(|| panic!("no error code in {body}"))
 }
 
-pub const CREATE_TENANT: &str = r#"mutation CreateTenant($input: CreateTenantInput!) {
-  createTenant(input: $input) {
-    tenant { id name timezone defaultCountry creditsPerMinute }
-    apiKey { id name scopes }
-    apiKeySecret
-  }
-}"#;
+pub static CREATE_TENANT: LazyLock<String> = LazyLock::new(|| operation("CreateTenant"));
 
-pub const CREATE_API_KEY: &str = r#"mutation CreateApiKey($input: CreateApiKeyInput!) {
-  createApiKey(input: $input) {
-    apiKey { id name scopes persistedOnly }
-    secret
-  }
-}"#;
+pub static CREATE_API_KEY: LazyLock<String> = LazyLock::new(|| operation("CreateApiKey"));
 
-pub const REVOKE_API_KEY: &str = r#"mutation RevokeApiKey($id: ID!) {
-  revokeApiKey(id: $id) { id revokedAt }
-}"#;
+pub static REVOKE_API_KEY: LazyLock<String> = LazyLock::new(|| operation("RevokeApiKey"));
 
-pub const TENANT: &str = r#"query Tenant {
-  tenant { id name timezone defaultCountry creditsPerMinute }
-}"#;
+pub static TENANT: LazyLock<String> = LazyLock::new(|| operation("Tenant"));
 
-pub const INGEST_CALL_EVENTS: &str = r#"mutation IngestCallEvents($events: [CallEventInput!]!) {
-  ingestCallEvents(events: $events) {
-    accepted
-    duplicates
-    rejected { index code message }
-  }
-}"#;
+pub static INGEST_CALL_EVENTS: LazyLock<String> = LazyLock::new(|| operation("IngestCallEvents"));
 
-pub const INGEST_LEAD_ANALYSES: &str = r#"mutation IngestLeadAnalyses($analyses: [LeadAnalysisInput!]!) {
-  ingestLeadAnalyses(analyses: $analyses) {
-    accepted
-    duplicates
-    rejected { index code message }
-  }
-}"#;
+pub static INGEST_LEAD_ANALYSES: LazyLock<String> =
+    LazyLock::new(|| operation("IngestLeadAnalyses"));
 
-pub const INGEST_TRANSCRIPTS: &str = r#"mutation IngestTranscripts($transcripts: [TranscriptInput!]!) {
-  ingestTranscripts(transcripts: $transcripts) {
-    accepted
-    duplicates
-    rejected { index code message }
-  }
-}"#;
+pub static INGEST_TRANSCRIPTS: LazyLock<String> = LazyLock::new(|| operation("IngestTranscripts"));
 
-pub const UPSERT_AGENTS: &str = r#"mutation UpsertAgents($agents: [AgentInput!]!) {
-  upsertAgents(agents: $agents) { id externalId name kind }
-}"#;
+pub static UPSERT_AGENTS: LazyLock<String> = LazyLock::new(|| operation("UpsertAgents"));
 
 /// Declares each test twice, as `<name>::sqlite` and `<name>::postgres`.
 /// The body gets `app: TestApp`.

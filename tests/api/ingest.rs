@@ -25,7 +25,7 @@ pub fn event_with(id: &str, call: &str, kind: &str, second: i64, extra: Value) -
 
 pub async fn send_events(app: &TestApp, key: &str, events: Vec<Value>) -> Value {
     let body = app
-        .gql(Some(key), INGEST_CALL_EVENTS, json!({ "events": events }))
+        .gql(Some(key), &INGEST_CALL_EVENTS, json!({ "events": events }))
         .await;
     assert!(body["errors"].is_null(), "{body}");
     body["data"]["ingestCallEvents"].clone()
@@ -35,7 +35,7 @@ pub async fn send_analyses(app: &TestApp, key: &str, analyses: Vec<Value>) -> Va
     let body = app
         .gql(
             Some(key),
-            INGEST_LEAD_ANALYSES,
+            &INGEST_LEAD_ANALYSES,
             json!({ "analyses": analyses }),
         )
         .await;
@@ -47,7 +47,7 @@ pub async fn send_transcripts(app: &TestApp, key: &str, transcripts: Vec<Value>)
     let body = app
         .gql(
             Some(key),
-            INGEST_TRANSCRIPTS,
+            &INGEST_TRANSCRIPTS,
             json!({ "transcripts": transcripts }),
         )
         .await;
@@ -175,7 +175,7 @@ db_test! {
     async fn a_batch_over_a_thousand_items_is_refused_whole(app) {
         let t = app.create_tenant("Acme").await;
         let events: Vec<Value> = (0..1001).map(|i| event(&format!("e{i}"), "c1", "HOLD", i)).collect();
-        let body = app.gql(Some(&t.key), INGEST_CALL_EVENTS, json!({ "events": events })).await;
+        let body = app.gql(Some(&t.key), &INGEST_CALL_EVENTS, json!({ "events": events })).await;
         assert_eq!(error_code(&body), "BAD_USER_INPUT");
         assert!(call::Entity::find().all(app.db.conn()).await.unwrap().is_empty(), "nothing stored");
         let events: Vec<Value> = (0..1000).map(|i| event(&format!("e{i}"), "c1", "HOLD", i)).collect();
@@ -191,7 +191,7 @@ db_test! {
             json!({ "eventId": "e1", "provider": "p", "providerCallId": "c", "type": "INITIATED", "occurredAt": "yesterday" }),
             json!({ "eventId": "e1", "provider": "p", "providerCallId": "c", "type": "INITIATED", "occurredAt": "2026-03-10T10:00:00Z", "durationSeconds": "ten" }),
         ] {
-            let body = app.gql(Some(&t.key), INGEST_CALL_EVENTS, json!({ "events": [event("ok", "c", "INITIATED", 0), bad] })).await;
+            let body = app.gql(Some(&t.key), &INGEST_CALL_EVENTS, json!({ "events": [event("ok", "c", "INITIATED", 0), bad] })).await;
             assert!(body["errors"].is_array() && body["data"].is_null(), "{body}");
         }
         assert!(call::Entity::find().all(app.db.conn()).await.unwrap().is_empty());
@@ -242,7 +242,7 @@ db_test! {
 
 db_test! {
     async fn duration_falls_back_to_end_minus_answer_and_credits_use_the_tenant_rate(app) {
-        let body = app.gql(Some(OPERATOR), CREATE_TENANT, json!({ "input": { "name": "Pricey", "timezone": "UTC", "creditsPerMinute": 5 } })).await;
+        let body = app.gql(Some(OPERATOR), &CREATE_TENANT, json!({ "input": { "name": "Pricey", "timezone": "UTC", "creditsPerMinute": 5 } })).await;
         let key = body["data"]["createTenant"]["apiKeySecret"].as_str().unwrap().to_owned();
         let uuid = api::domain::GlobalId::decode(body["data"]["createTenant"]["tenant"]["id"].as_str().unwrap()).unwrap().id;
         let mut answered = event("a", "c1", "ANSWERED", 10);
@@ -399,15 +399,15 @@ db_test! {
 db_test! {
     async fn upsert_agents_creates_updates_and_refuses_bad_input_whole(app) {
         let t = app.create_tenant("Acme").await;
-        let body = app.gql(Some(&t.key), UPSERT_AGENTS, json!({ "agents": [{ "externalId": "priya", "name": "Priya", "kind": "AI", "language": "hi-IN" }, { "externalId": "rohit", "name": "Rohit", "kind": "HUMAN" }] })).await;
+        let body = app.gql(Some(&t.key), &UPSERT_AGENTS, json!({ "agents": [{ "externalId": "priya", "name": "Priya", "kind": "AI", "language": "hi-IN" }, { "externalId": "rohit", "name": "Rohit", "kind": "HUMAN" }] })).await;
         let agents = body["data"]["upsertAgents"].as_array().unwrap();
         assert_eq!(agents.len(), 2);
         assert_eq!(agents[1]["kind"], "HUMAN");
         let priya_id = agents[0]["id"].clone();
-        let renamed = app.gql(Some(&t.key), UPSERT_AGENTS, json!({ "agents": [{ "externalId": "priya", "name": "Priya v2" }] })).await;
+        let renamed = app.gql(Some(&t.key), &UPSERT_AGENTS, json!({ "agents": [{ "externalId": "priya", "name": "Priya v2" }] })).await;
         assert_eq!(renamed["data"]["upsertAgents"][0]["id"], priya_id, "same agent");
         assert_eq!(renamed["data"]["upsertAgents"][0]["name"], "Priya v2");
-        let bad = app.gql(Some(&t.key), UPSERT_AGENTS, json!({ "agents": [{ "externalId": "new", "name": "New" }, { "externalId": "", "name": "x" }] })).await;
+        let bad = app.gql(Some(&t.key), &UPSERT_AGENTS, json!({ "agents": [{ "externalId": "new", "name": "New" }, { "externalId": "", "name": "x" }] })).await;
         assert_eq!(error_code(&bad), "BAD_USER_INPUT");
         let count = agent::Entity::find().filter(agent::Column::TenantId.eq(t.uuid)).all(app.db.conn()).await.unwrap().len();
         assert_eq!(count, 2, "nothing of the refused request was stored");
@@ -456,7 +456,7 @@ db_test! {
                 let url = format!("{}/graphql", app.address);
                 let key = t.key.clone();
                 handles.push(tokio::spawn(async move {
-                    let body: Value = client.post(url).bearer_auth(key).json(&json!({ "query": INGEST_CALL_EVENTS, "variables": { "events": events } })).send().await.unwrap().json().await.unwrap();
+                    let body: Value = client.post(url).bearer_auth(key).json(&json!({ "query": INGEST_CALL_EVENTS.as_str(), "variables": { "events": events } })).send().await.unwrap().json().await.unwrap();
                     assert_eq!(body["data"]["ingestCallEvents"]["accepted"], 1, "{body}");
                 }));
             }

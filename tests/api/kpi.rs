@@ -231,7 +231,7 @@ db_test! {
     async fn a_page_of_a_hundred_agents_with_kpis_costs_the_statements_of_a_page_of_five(app) {
         let t = app.create_tenant("Acme").await;
         crate::read_fixtures::ingest_detailed_calls(&app, &t.key, 300, 120).await;
-        app.gql(Some(&t.key), TENANT, json!({})).await; // records the key's first use
+        app.gql(Some(&t.key), &TENANT, json!({})).await; // records the key's first use
         let leaderboard = operation("AgentLeaderboard");
         let everything = range("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z");
         let (five, for_five) = crate::read_fixtures::counted(&app, &t.key, &leaderboard, json!({ "first": 5, "range": everything })).await;

@@ -32,7 +32,7 @@ fn apq(hash: &str) -> Value {
 const REGISTER: &str = "mutation RegisterPersistedDocuments($documents: [String!]!) { registerPersistedDocuments(documents: $documents) { id operationNames } }";
 
 async fn key_with(app: &TestApp, admin_key: &str, persisted_only: bool) -> String {
-    let body = app.gql(Some(admin_key), CREATE_API_KEY, json!({ "input": { "name": "crm", "scopes": ["READ"], "persistedOnly": persisted_only } })).await;
+    let body = app.gql(Some(admin_key), &CREATE_API_KEY, json!({ "input": { "name": "crm", "scopes": ["READ"], "persistedOnly": persisted_only } })).await;
     body["data"]["createApiKey"]["secret"]
         .as_str()
         .unwrap_or_else(|| panic!("{body}"))

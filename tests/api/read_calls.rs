@@ -26,7 +26,7 @@ db_test! {
         send_analyses(&app, &t.key, vec![analysis("a1", "c1", 200, 85)]).await;
         send_transcripts(&app, &t.key, vec![transcript("c1")]).await;
 
-        let body = app.gql(Some(&t.key), RECENT_CALLS, json!({ "first": 10 })).await;
+        let body = app.gql(Some(&t.key), &RECENT_CALLS, json!({ "first": 10 })).await;
 
         let calls = &data(&body)["calls"];
         assert_eq!(calls["totalCount"], 1);
@@ -65,10 +65,10 @@ db_test! {
     async fn call_by_id_and_call_fetch_one_call_and_unknown_ids_give_null(app) {
         let t = app.create_tenant("Acme").await;
         ingest_calls(&app, &t.key, &[CallSpec::new("c1", "priya", "q1", "98123 45678", 0)]).await;
-        let listed = app.gql(Some(&t.key), RECENT_CALLS, json!({ "first": 1 })).await;
+        let listed = app.gql(Some(&t.key), &RECENT_CALLS, json!({ "first": 1 })).await;
         let id = data(&listed)["calls"]["edges"][0]["node"]["id"].clone();
 
-        let body = app.gql(Some(&t.key), CALL_BY_ID, json!({ "id": id })).await;
+        let body = app.gql(Some(&t.key), &CALL_BY_ID, json!({ "id": id })).await;
         assert_eq!(data(&body)["node"], json!({ "id": id, "providerCallId": "c1", "status": "COMPLETED", "agent": { "externalId": "priya" }, "contact": { "phone": "+919812345678" } }));
         let body = app.gql(Some(&t.key), "query($id: ID!) { call(id: $id) { providerCallId } }", json!({ "id": id })).await;
         assert_eq!(data(&body)["call"]["providerCallId"], "c1");
@@ -76,7 +76,7 @@ db_test! {
         let unknown = api::domain::GlobalId::new(api::domain::NodeKind::Call, uuid::Uuid::now_v7()).encode();
         let agent_kind = api::domain::GlobalId::new(api::domain::NodeKind::Agent, uuid_of(&id)).encode();
         for other in [unknown.as_str(), agent_kind.as_str(), "garbage"] {
-            let body = app.gql(Some(&t.key), CALL_BY_ID, json!({ "id": other })).await;
+            let body = app.gql(Some(&t.key), &CALL_BY_ID, json!({ "id": other })).await;
             assert_eq!(data(&body)["node"], Value::Null, "{other}");
             let body = app.gql(Some(&t.key), "query($id: ID!) { call(id: $id) { id } }", json!({ "id": other })).await;
             assert_eq!(data(&body)["call"], Value::Null, "{other}");

@@ -24,7 +24,7 @@ db_test! {
             { "externalId": "b-2", "name": "Bala" },
             { "externalId": "m-1", "name": "Meera", "language": "hi" },
         ]);
-        data(&app.gql(Some(&t.key), UPSERT_AGENTS, json!({ "agents": agents })).await);
+        data(&app.gql(Some(&t.key), &UPSERT_AGENTS, json!({ "agents": agents })).await);
         let zoe = uuid_of(&data(&app.gql(Some(&t.key), r#"{ agents(filter: { search: "zo" }) { nodes { id } } }"#, json!({})).await)["agents"]["nodes"][0]["id"]);
         {
             use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};

@@ -7,47 +7,12 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
 /// `RecentCalls`, verbatim from the contract.
-pub const RECENT_CALLS: &str = r#"query RecentCalls($first: Int!, $after: String, $filter: CallFilterInput) {
-  calls(first: $first, after: $after, filter: $filter) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges {
-      cursor
-      node {
-        id
-        provider
-        providerCallId
-        status
-        direction
-        fromNumber
-        toNumber
-        initiatedAt
-        answeredAt
-        endedAt
-        durationSeconds
-        billedMinutes
-        creditsUsed
-        cost
-        tags
-        metadata
-        agent { id externalId name }
-        contact { id phone name externalId context }
-        campaign { id name }
-        leadAnalysis { totalScore leadTag sentiment ctaDemo analyzedAt }
-        transcript { language segments { speaker text startMs endMs } }
-        events { eventId type occurredAt }
-      }
-    }
-  }
-}"#;
+pub static RECENT_CALLS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| crate::contract::operation("RecentCalls"));
 
 /// `CallById`, verbatim from the contract.
-pub const CALL_BY_ID: &str = r#"query CallById($id: ID!) {
-  node(id: $id) {
-    id
-    ... on Call { providerCallId status agent { externalId } contact { phone } }
-  }
-}"#;
+pub static CALL_BY_ID: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| crate::contract::operation("CallById"));
 
 /// `AgentLeaderboard` from the contract without its `kpis` selection (the
 /// KPI engine adds that field).

@@ -23,10 +23,10 @@ db_test! {
     async fn recent_calls_run_as_many_statements_for_two_hundred_calls_as_for_ten(app) {
         let t = app.create_tenant("Acme").await;
         ingest_detailed_calls(&app, &t.key, 210, 7).await;
-        app.gql(Some(&t.key), TENANT, json!({})).await; // records the key's first use
+        app.gql(Some(&t.key), &TENANT, json!({})).await; // records the key's first use
 
-        let (ten, for_ten) = counted(&app, &t.key, RECENT_CALLS, json!({ "first": 10 })).await;
-        let (two_hundred, for_two_hundred) = counted(&app, &t.key, RECENT_CALLS, json!({ "first": 200 })).await;
+        let (ten, for_ten) = counted(&app, &t.key, &RECENT_CALLS, json!({ "first": 10 })).await;
+        let (two_hundred, for_two_hundred) = counted(&app, &t.key, &RECENT_CALLS, json!({ "first": 200 })).await;
 
         assert_eq!(data(&ten)["calls"]["edges"].as_array().unwrap().len(), 10);
         let edges = data(&two_hundred)["calls"]["edges"].as_array().unwrap();
@@ -44,7 +44,7 @@ db_test! {
     async fn nested_call_lists_of_fifty_agents_run_as_many_statements_as_of_five(app) {
         let t = app.create_tenant("Acme").await;
         ingest_detailed_calls(&app, &t.key, 360, 60).await;
-        app.gql(Some(&t.key), TENANT, json!({})).await;
+        app.gql(Some(&t.key), &TENANT, json!({})).await;
 
         let (five, for_five) = counted(&app, &t.key, AGENTS_WITH_CALLS, json!({ "agents": 5 })).await;
         let (fifty, for_fifty) = counted(&app, &t.key, AGENTS_WITH_CALLS, json!({ "agents": 50 })).await;

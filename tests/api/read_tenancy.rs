@@ -168,7 +168,7 @@ db_test! {
 db_test! {
     async fn reading_needs_the_read_scope(app) {
         let t = app.create_tenant("Acme").await;
-        let created = app.gql(Some(&t.key), CREATE_API_KEY, json!({ "input": { "name": "ingest only", "scopes": ["INGEST"] } })).await;
+        let created = app.gql(Some(&t.key), &CREATE_API_KEY, json!({ "input": { "name": "ingest only", "scopes": ["INGEST"] } })).await;
         let ingest_only = data(&created)["createApiKey"]["secret"].as_str().unwrap().to_owned();
         for query in ["{ calls { totalCount } }", "{ agents { totalCount } }", "{ contacts { totalCount } }", "{ campaigns { totalCount } }", "{ followUps { totalCount } }", r#"{ node(id: "x") { id } }"#] {
             let body = app.gql(Some(&ingest_only), query, json!({})).await;

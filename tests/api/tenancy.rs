@@ -10,7 +10,7 @@ db_test! {
         let body = app
             .gql(
                 Some(OPERATOR),
-                CREATE_TENANT,
+                &CREATE_TENANT,
                 json!({ "input": { "name": "Ribbon Calls", "timezone": "Asia/Kathmandu", "defaultCountry": "np", "creditsPerMinute": 3 } }),
             )
             .await;
@@ -23,7 +23,7 @@ db_test! {
         let secret = created["apiKeySecret"].as_str().unwrap();
         assert!(secret.starts_with("cbk_"));
 
-        let read = app.gql(Some(secret), TENANT, json!({})).await;
+        let read = app.gql(Some(secret), &TENANT, json!({})).await;
         assert_eq!(read["data"]["tenant"], created["tenant"], "{read}");
     }
 }
@@ -32,8 +32,8 @@ db_test! {
     async fn each_key_sees_only_its_own_tenant(app) {
         let a = app.create_tenant("Tenant A").await;
         let b = app.create_tenant("Tenant B").await;
-        let seen_by_a = app.gql(Some(&a.key), TENANT, json!({})).await;
-        let seen_by_b = app.gql(Some(&b.key), TENANT, json!({})).await;
+        let seen_by_a = app.gql(Some(&a.key), &TENANT, json!({})).await;
+        let seen_by_b = app.gql(Some(&b.key), &TENANT, json!({})).await;
         assert_eq!(seen_by_a["data"]["tenant"]["id"], a.id.as_str());
         assert_eq!(seen_by_b["data"]["tenant"]["id"], b.id.as_str());
         let keys_of_b = app.gql(Some(&b.key), "{ apiKeys { id } }", json!({})).await;
@@ -49,7 +49,7 @@ db_test! {
             json!({ "name": "", "timezone": "Asia/Kolkata" }),
             json!({ "name": "x", "timezone": "Asia/Kolkata", "creditsPerMinute": -1 }),
         ] {
-            let body = app.gql(Some(OPERATOR), CREATE_TENANT, json!({ "input": input })).await;
+            let body = app.gql(Some(OPERATOR), &CREATE_TENANT, json!({ "input": input })).await;
             assert_eq!(error_code(&body), "BAD_USER_INPUT", "{input}: {body}");
         }
         let count = app.db.conn().query_one_raw(Statement::from_string(app.db.backend(), "SELECT COUNT(*) AS n FROM tenants")).await.unwrap().unwrap();
@@ -61,7 +61,7 @@ db_test! {
     async fn the_database_refuses_a_row_that_points_at_another_tenants_row(app) {
         let a = app.create_tenant("Tenant A").await;
         let b = app.create_tenant("Tenant B").await;
-        let agents = app.gql(Some(&b.key), UPSERT_AGENTS, json!({ "agents": [{ "externalId": "b-agent", "name": "B" }] })).await;
+        let agents = app.gql(Some(&b.key), &UPSERT_AGENTS, json!({ "agents": [{ "externalId": "b-agent", "name": "B" }] })).await;
         let agent_of_b = api::domain::GlobalId::decode(agents["data"]["upsertAgents"][0]["id"].as_str().unwrap()).unwrap().id;
 
         let backend = app.db.backend();
@@ -86,7 +86,7 @@ db_test! {
         assert!(text.contains("foreign key"), "{text}");
 
         // The same row pointing at an agent of its own tenant is fine.
-        let agents = app.gql(Some(&a.key), UPSERT_AGENTS, json!({ "agents": [{ "externalId": "a-agent", "name": "A" }] })).await;
+        let agents = app.gql(Some(&a.key), &UPSERT_AGENTS, json!({ "agents": [{ "externalId": "a-agent", "name": "A" }] })).await;
         let agent_of_a = api::domain::GlobalId::decode(agents["data"]["upsertAgents"][0]["id"].as_str().unwrap()).unwrap().id;
         app.db.conn().execute_raw(insert(agent_of_a)).await.expect("same-tenant reference is accepted");
     }
