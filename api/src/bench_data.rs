@@ -334,7 +334,7 @@ async fn write_details<C: sea_orm::ConnectionTrait>(
         if let Some(answered) = c.answered_at {
             kinds.push((CallEventType::Answered, answered));
         }
-        if let (Some(end), Some(outcome)) = (c.ended_at, outcome_event(c.status)) {
+        if let (Some(end), Some(outcome)) = (c.ended_at, c.status.outcome_event()) {
             kinds.push((outcome, end));
         }
         for (n, (kind, when)) in kinds.into_iter().enumerate() {
@@ -405,15 +405,4 @@ async fn write_details<C: sea_orm::ConnectionTrait>(
     insert_all(db, events).await?;
     insert_all(db, transcripts).await?;
     insert_all(db, segments).await
-}
-
-fn outcome_event(status: CallStatus) -> Option<CallEventType> {
-    match status {
-        CallStatus::Completed => Some(CallEventType::Completed),
-        CallStatus::Failed => Some(CallEventType::Failed),
-        CallStatus::Busy => Some(CallEventType::Busy),
-        CallStatus::NoAnswer => Some(CallEventType::NoAnswer),
-        CallStatus::Cancelled => Some(CallEventType::Cancelled),
-        _ => None,
-    }
 }

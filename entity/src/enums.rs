@@ -127,6 +127,14 @@ impl CallEventType {
     }
 }
 
+impl CallStatus {
+    /// The terminal event type that sets this status, `None` for statuses
+    /// without an outcome (the inverse of `CallEventType::outcome`).
+    pub fn outcome_event(self) -> Option<CallEventType> {
+        <CallEventType as sea_orm::Iterable>::iter().find(|kind| kind.outcome() == Some(self))
+    }
+}
+
 /// Whether an agent is an AI or a person.
 #[derive(
     Debug,
@@ -342,5 +350,10 @@ mod tests {
         );
         assert_eq!(CallEventType::Answered.outcome(), None);
         assert_eq!(CallEventType::Dtmf.outcome(), None);
+        assert_eq!(
+            CallStatus::NoAnswer.outcome_event(),
+            Some(CallEventType::NoAnswer)
+        );
+        assert_eq!(CallStatus::InProgress.outcome_event(), None);
     }
 }
