@@ -27,6 +27,12 @@ pub enum ApiError {
     Conflict(String),
     /// `LIMIT_EXCEEDED`: a configured limit was passed.
     LimitExceeded(String),
+    /// `RATE_LIMITED`: too many requests or attempts; retry after the given
+    /// number of seconds (also in `extensions.retryAfter`).
+    RateLimited {
+        reason: String,
+        retry_after_secs: u64,
+    },
     /// `INTERNAL`: a bug or an outage; details are only logged.
     Internal(anyhow::Error),
     /// `INTERNAL`: a database failure; details are only logged.
@@ -49,6 +55,7 @@ impl ApiError {
             Self::Forbidden(reason) | Self::Conflict(reason) | Self::LimitExceeded(reason) => {
                 reason.clone()
             }
+            Self::RateLimited { reason, .. } => reason.clone(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::Validation { field, reason } => format!("{field}: {reason}"),
             Self::Internal(_) | Self::Db(_) => "internal error".to_owned(),
@@ -64,6 +71,7 @@ impl ApiError {
             Self::Validation { .. } => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
             Self::LimitExceeded(_) => "LIMIT_EXCEEDED",
+            Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Internal(_) | Self::Db(_) => "INTERNAL",
         }
     }
@@ -77,7 +85,18 @@ impl ErrorExtensions for ApiError {
             _ => {}
         }
         let code = self.code();
-        FieldError::new(self.message()).extend_with(|_, ext| ext.set("code", code))
+        let retry_after = match self {
+            Self::RateLimited {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        };
+        FieldError::new(self.message()).extend_with(|_, ext| {
+            ext.set("code", code);
+            if let Some(seconds) = retry_after {
+                ext.set("retryAfter", seconds);
+            }
+        })
     }
 }
 
@@ -128,6 +147,13 @@ mod tests {
             (ApiError::invalid("timezone", "unknown"), "BAD_USER_INPUT"),
             (ApiError::Conflict("taken".into()), "CONFLICT"),
             (ApiError::LimitExceeded("too many".into()), "LIMIT_EXCEEDED"),
+            (
+                ApiError::RateLimited {
+                    reason: "slow down".into(),
+                    retry_after_secs: 3,
+                },
+                "RATE_LIMITED",
+            ),
             (
                 ApiError::Internal(anyhow::anyhow!("secret detail")),
                 "INTERNAL",
