@@ -81,6 +81,26 @@ pub struct ServerConfig {
     /// (default 5000; a validation error beyond).
     #[arg(long, env = "CALLBOARD_MAX_COMPLEXITY", default_value_t = 5000)]
     pub max_complexity: usize,
+    /// Most aliased fields one request may hold (default 30;
+    /// MAX_ALIASES_LIMIT beyond). Aliases multiply the work of one request
+    /// without making it deeper or, per field, more complex.
+    #[arg(long, env = "CALLBOARD_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+    /// Whether clients may introspect the schema (`__schema`, `__type`).
+    /// Default true: GraphiQL and code generators need it. With false an
+    /// introspection request is refused with INTROSPECTION_DISABLED.
+    #[arg(long, env = "CALLBOARD_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+    /// Requests per second one credential may send, on average (default
+    /// 50; 0 turns rate limiting off). Beyond it: HTTP 429 with
+    /// `Retry-After` and RATE_LIMITED. Requests without a valid credential
+    /// are counted per client address. Each replica counts its own.
+    #[arg(long, env = "CALLBOARD_RATE_LIMIT_PER_SECOND", default_value_t = 50)]
+    pub rate_limit_per_second: u32,
+    /// Requests one credential may send at once above the average rate
+    /// (default 100).
+    #[arg(long, env = "CALLBOARD_RATE_LIMIT_BURST", default_value_t = 100)]
+    pub rate_limit_burst: u32,
     /// Most items one page of a list may hold, in items (default 500;
     /// BAD_USER_INPUT beyond). A list's page holds 50 when none is asked.
     #[arg(long, env = "CALLBOARD_MAX_PAGE_SIZE", default_value_t = 500)]
@@ -124,6 +144,10 @@ impl ServerConfig {
             max_depth: 16,
             max_complexity: 5000,
             max_page_size: 500,
+            max_aliases: 30,
+            introspection: true,
+            rate_limit_per_second: 0,
+            rate_limit_burst: 100,
             request_timeout_secs: 30,
             log_format: LogFormat::Text,
             playground: PlaygroundPreset::Blank,

@@ -94,6 +94,28 @@ impl Db {
         self.statements.load(Ordering::Relaxed)
     }
 
+    /// Connections of the pool: (open, idle, most allowed).
+    pub fn pool_status(&self) -> (u32, usize, u32) {
+        match self.backend() {
+            DbBackend::Postgres => {
+                let pool = self.conn.get_postgres_connection_pool();
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
+            }
+            _ => {
+                let pool = self.conn.get_sqlite_connection_pool();
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
+            }
+        }
+    }
+
     /// Which database this is.
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()

@@ -4,7 +4,8 @@
 use crate::config::ServerConfig;
 use crate::db::Db;
 use crate::graphql::schema::build_schema;
-use crate::http::{AppState, router};
+use crate::http::guard::RateLimiter;
+use crate::http::{AppState, Limits, router};
 use axum::Router;
 use tokio::net::TcpListener;
 
@@ -25,7 +26,13 @@ impl Application {
             admin_secret: config.admin_secret.clone(),
             registry: Default::default(),
             playground: config.playground,
+            rate_limiter: std::sync::Arc::new(RateLimiter::new(
+                config.rate_limit_per_second,
+                config.rate_limit_burst,
+            )),
+            limits: Limits::of(&config),
         };
+        crate::telemetry::prometheus::install();
         let router = router(state, &config);
         let listener = TcpListener::bind(config.bind).await?;
         let port = listener.local_addr()?.port();
@@ -43,7 +50,10 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         Ok(())

@@ -208,6 +208,20 @@ fn init_tracing() {
 }
 
 impl TestApp {
+    /// Starts a second server over the same database with `configure`
+    /// applied to the test configuration; returns its address.
+    pub async fn serve_with(&self, configure: impl FnOnce(&mut ServerConfig)) -> String {
+        let mut server = ServerConfig::for_tests();
+        server.admin_secret = Some(OPERATOR.parse().expect("valid secret"));
+        configure(&mut server);
+        let app = Application::build(server, self.db.clone())
+            .await
+            .expect("build app");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
+    }
+
     /// POSTs a GraphQL request with an optional bearer credential and returns
     /// the JSON body.
     pub async fn gql(&self, bearer: Option<&str>, query: &str, variables: Value) -> Value {

@@ -6,11 +6,14 @@ mod helpers;
 
 mod auth;
 mod contract;
+mod guardrails;
+mod http_conformance;
 mod ingest;
 mod ingest_import;
 mod ingest_order;
 mod kpi;
 mod kpi_exact;
+mod observability;
 mod persisted;
 mod read_call_filters;
 mod read_calls;

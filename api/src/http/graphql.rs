@@ -1,13 +1,24 @@
 //! `POST /graphql` and `GET /graphql` (the playground for browsers).
+//!
+//! One request runs as: read it off the wire (`wire`), verify the
+//! credential, count it against the credential's rate limit, look up a
+//! persisted document, apply the guardrails (`guard`), then execute with
+//! this request's batch loaders, under the request time limit, in a span
+//! named after the operation; its outcome and latency go to `/metrics`.
 
-use super::{AppState, persisted, playground};
+use super::wire::{self, Incoming, MediaType};
+use super::{AppState, guard, persisted, playground};
 use crate::auth::api_key::authenticate;
 use crate::auth::{AuthContext, Principal};
 use crate::graphql::loaders;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::{FromRequest, Request, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use crate::telemetry::prometheus;
+use async_graphql::parser::types::OperationType;
+use axum::extract::{ConnectInfo, FromRequest, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
+use tracing::Instrument;
 
 /// The caller named by the `Authorization` header.
 async fn auth_context(state: &AppState, headers: &HeaderMap) -> AuthContext {
@@ -45,50 +56,160 @@ enum Method {
     Post,
 }
 
-async fn execute(
-    state: &AppState,
-    headers: &HeaderMap,
-    request: async_graphql::Request,
-    document_id: Option<&str>,
+/// What an HTTP request carries besides the GraphQL request.
+struct Envelope {
+    headers: HeaderMap,
+    client: Option<IpAddr>,
+    media: MediaType,
     method: Method,
-) -> Response {
-    let auth = auth_context(state, headers).await;
-    let request = match persisted::resolve(state, &auth, request, document_id).await {
-        Ok(request) => request,
-        Err(refusal) => {
-            return GraphQLResponse::from(async_graphql::Response::from_errors(vec![refusal.0]))
-                .into_response();
-        }
-    };
-    // A mutation over GET could be triggered cross-site by a link or an
-    // image: refuse it (GraphQL over HTTP).
-    if method == Method::Get && is_mutation(&request) {
-        return (
-            axum::http::StatusCode::METHOD_NOT_ALLOWED,
-            [(header::ALLOW, "POST")],
-            "mutations must be sent with POST",
-        )
-            .into_response();
-    }
-    let request = request.data(auth).data(state.registry.clone());
-    let response = loaders::execute(&state.schema, &state.db, request).await;
-    GraphQLResponse::from(with_codes(response)).into_response()
 }
 
-/// Whether the operation a request selects is a mutation.
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    use async_graphql::parser::types::{DocumentOperations, OperationType};
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
+/// Runs one request and records its outcome.
+async fn execute(state: &AppState, envelope: Envelope, incoming: Incoming) -> Response {
+    let started = Instant::now();
+    let operation = incoming.request.operation_name.clone();
+    let (response, outcome, operation) = run(state, &envelope, incoming, operation).await;
+    let elapsed = started.elapsed();
+    prometheus::record_request(operation.as_deref(), &outcome, elapsed);
+    tracing::info!(
+        operation = operation.as_deref().unwrap_or("anonymous"),
+        %outcome,
+        elapsed_ms = elapsed.as_secs_f64() * 1e3,
+        "graphql request"
+    );
+    response
+}
+
+/// The answer, its outcome label (`ok` or the first error's code) and the
+/// operation's name as far as it is known.
+async fn run(
+    state: &AppState,
+    envelope: &Envelope,
+    incoming: Incoming,
+    mut operation: Option<String>,
+) -> (Response, String, Option<String>) {
+    let media = envelope.media;
+    let refuse = |status: StatusCode, message: &str, code: &str| {
+        (wire::error(media, status, message, code), code.to_owned())
     };
-    let ty = match &document.operations {
-        DocumentOperations::Single(op) => Some(op.node.ty),
-        DocumentOperations::Multiple(ops) => match &request.operation_name {
-            Some(name) => ops.get(name.as_str()).map(|op| op.node.ty),
-            None => ops.values().next().map(|op| op.node.ty),
-        },
+    let auth = auth_context(state, &envelope.headers).await;
+
+    if let Err(wait) = state.rate_limiter.check(&auth, envelope.client) {
+        let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+        let message = format!("too many requests from this credential; retry in {seconds} s");
+        let (mut response, code) = refuse(StatusCode::TOO_MANY_REQUESTS, &message, "RATE_LIMITED");
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        return (response, code, operation);
+    }
+
+    let request = match persisted::resolve(
+        state,
+        &auth,
+        incoming.request,
+        incoming.document_id.as_deref(),
+    )
+    .await
+    {
+        Ok(request) => request,
+        Err(refusal) => {
+            let response = async_graphql::Response::from_errors(vec![refusal.0]);
+            let code = outcome_of(&response);
+            return (wire::reply(media, &response), code, operation);
+        }
     };
-    ty == Some(OperationType::Mutation)
+    if request.query.trim().is_empty() {
+        let (response, code) = refuse(
+            StatusCode::BAD_REQUEST,
+            "send a `query`, a `documentId` or a persisted query hash",
+            "BAD_REQUEST",
+        );
+        return (response, code, operation);
+    }
+
+    if let Some(inspection) = guard::inspect(&request.query, request.operation_name.as_deref()) {
+        operation = inspection.operation_name.clone().or(operation);
+        // A mutation over GET could be triggered cross-site by a link or
+        // an image: refuse it (GraphQL over HTTP).
+        if envelope.method == Method::Get
+            && inspection.operation_type == Some(OperationType::Mutation)
+        {
+            let (mut response, code) = refuse(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "mutations must be sent with POST",
+                "METHOD_NOT_ALLOWED",
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return (response, code, operation);
+        }
+        if inspection.aliases > state.limits.max_aliases {
+            let message = format!(
+                "the document has {} aliases; at most {} are allowed",
+                inspection.aliases, state.limits.max_aliases
+            );
+            return (
+                refuse_operation(media, &message, "MAX_ALIASES_LIMIT"),
+                "MAX_ALIASES_LIMIT".into(),
+                operation,
+            );
+        }
+        if inspection.introspects && !state.limits.introspection {
+            let message = "introspection is disabled on this server";
+            let code = "INTROSPECTION_DISABLED";
+            return (
+                refuse_operation(media, message, code),
+                code.into(),
+                operation,
+            );
+        }
+    }
+
+    let mut request = request.data(auth).data(state.registry.clone());
+    if !state.limits.introspection {
+        request = request.disable_introspection();
+    }
+    let span = tracing::info_span!(
+        "graphql",
+        operation = operation.as_deref().unwrap_or("anonymous")
+    );
+    let execution = loaders::execute(&state.schema, &state.db, request).instrument(span);
+    let Ok(response) = tokio::time::timeout(state.limits.request_timeout, execution).await else {
+        let message = format!(
+            "the request took longer than the {} s limit",
+            state.limits.request_timeout.as_secs()
+        );
+        let (response, code) = refuse(StatusCode::GATEWAY_TIMEOUT, &message, "REQUEST_TIMEOUT");
+        return (response, code, operation);
+    };
+    let response = with_codes(response);
+    let code = outcome_of(&response);
+    (wire::reply(media, &response), code, operation)
+}
+
+/// A GraphQL request error: the operation is refused before it runs, so
+/// it answers like a validation error (400 under
+/// `application/graphql-response+json`, 200 under `application/json`).
+fn refuse_operation(media: MediaType, message: &str, code: &str) -> Response {
+    let mut error = async_graphql::ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    wire::reply(media, &async_graphql::Response::from_errors(vec![error]))
+}
+
+/// `ok`, or the code of the first error.
+fn outcome_of(response: &async_graphql::Response) -> String {
+    let Some(error) = response.errors.first() else {
+        return "ok".to_owned();
+    };
+    match error.extensions.as_ref().and_then(|e| e.get("code")) {
+        Some(async_graphql::Value::String(code)) => code.clone(),
+        _ => "INTERNAL".to_owned(),
+    }
 }
 
 /// Gives every error a stable `extensions.code`: the engine's request-level
@@ -131,46 +252,50 @@ fn with_codes(mut response: async_graphql::Response) -> async_graphql::Response 
     response
 }
 
-/// A JSON request body: the GraphQL-over-HTTP fields plus `documentId`.
-#[derive(serde::Deserialize)]
-struct JsonBody {
-    #[serde(flatten)]
-    request: async_graphql::Request,
-    #[serde(rename = "documentId")]
-    document_id: Option<String>,
+/// The client's address, as the listener saw it.
+fn client_address(request: &Request) -> Option<IpAddr> {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip())
 }
 
 /// `POST /graphql`.
 pub async fn post(State(state): State<AppState>, request: Request) -> Response {
     let headers = request.headers().clone();
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !is_json {
-        return match <GraphQLRequest as FromRequest<AppState>>::from_request(request, &state).await
-        {
-            Ok(graphql) => {
-                execute(&state, &headers, graphql.into_inner(), None, Method::Post).await
-            }
-            Err(rejection) => rejection.into_response(),
-        };
-    }
-    let bytes = match axum::body::Bytes::from_request(request, &state).await {
-        Ok(bytes) => bytes,
+    let Some(media) = wire::negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let client = client_address(&request);
+    let body = match axum::body::Bytes::from_request(request, &state).await {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let message = format!(
+                "the request body is larger than the {} byte limit",
+                state.limits.max_body_bytes
+            );
+            return wire::error(
+                media,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &message,
+                "PAYLOAD_TOO_LARGE",
+            );
+        }
         Err(rejection) => return rejection.into_response(),
     };
-    match serde_json::from_slice::<JsonBody>(&bytes) {
-        Ok(body) => {
-            let document_id = body.document_id.as_deref();
-            execute(&state, &headers, body.request, document_id, Method::Post).await
+    let incoming = match wire::from_body(&headers, &body) {
+        Ok(incoming) => incoming,
+        Err(malformed) => {
+            return wire::error(media, malformed.status, &malformed.message, "BAD_REQUEST");
         }
-        Err(error) => (
-            axum::http::StatusCode::BAD_REQUEST,
-            format!("invalid GraphQL request: {error}"),
-        )
-            .into_response(),
-    }
+    };
+    let envelope = Envelope {
+        headers,
+        client,
+        media,
+        method: Method::Post,
+    };
+    execute(&state, envelope, incoming).await
 }
 
 /// `GET /graphql`: the playground for a browser, GraphQL over HTTP otherwise.
@@ -183,9 +308,22 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
     let mut response = if wants_html {
         playground::page(state.playground, &state.schema.sdl(), chrono::Utc::now())
     } else {
-        match <GraphQLRequest as FromRequest<AppState>>::from_request(request, &state).await {
-            Ok(graphql) => execute(&state, &headers, graphql.into_inner(), None, Method::Get).await,
-            Err(rejection) => rejection.into_response(),
+        match wire::negotiate(&headers) {
+            None => not_acceptable(),
+            Some(media) => match wire::from_query_string(request.uri().query()) {
+                Err(malformed) => {
+                    wire::error(media, malformed.status, &malformed.message, "BAD_REQUEST")
+                }
+                Ok(incoming) => {
+                    let envelope = Envelope {
+                        client: client_address(&request),
+                        headers,
+                        media,
+                        method: Method::Get,
+                    };
+                    execute(&state, envelope, incoming).await
+                }
+            },
         }
     };
     // One URL, two representations: caches must keep them apart.
@@ -193,4 +331,12 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
         .headers_mut()
         .append(header::VARY, HeaderValue::from_static("accept"));
     response
+}
+
+fn not_acceptable() -> Response {
+    (
+        StatusCode::NOT_ACCEPTABLE,
+        "accept application/graphql-response+json or application/json",
+    )
+        .into_response()
 }

@@ -4,21 +4,24 @@
 //! per request, and travels to resolvers as request data.
 
 mod graphql;
+pub mod guard;
 mod persisted;
 mod playground;
+mod wire;
 
 use crate::config::{PlaygroundPreset, Secret, ServerConfig};
 use crate::db::Db;
 use crate::graphql::schema::CallboardSchema;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::CorsLayer;
-use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -32,6 +35,31 @@ pub struct AppState {
     pub registry: std::sync::Arc<crate::persisted::Registry>,
     /// What the playground opens with (`Guided` only in `callboard demo`).
     pub playground: PlaygroundPreset,
+    /// Requests per credential.
+    pub rate_limiter: std::sync::Arc<guard::RateLimiter>,
+    /// The limits the GraphQL handler applies itself.
+    pub limits: Limits,
+}
+
+/// Limits applied by the GraphQL handler (the engine applies depth,
+/// complexity and page size).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_aliases: usize,
+    pub introspection: bool,
+    pub max_body_bytes: usize,
+    pub request_timeout: Duration,
+}
+
+impl Limits {
+    pub fn of(config: &ServerConfig) -> Self {
+        Self {
+            max_aliases: config.max_aliases,
+            introspection: config.introspection,
+            max_body_bytes: config.max_body_bytes,
+            request_timeout: Duration::from_secs(config.request_timeout_secs),
+        }
+    }
 }
 
 /// The router with every route and middleware.
@@ -45,7 +73,13 @@ pub fn router(state: AppState, config: &ServerConfig) -> Router {
                 .collect::<Vec<_>>(),
         )
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT]);
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([HeaderName::from_static("x-request-id")]);
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/graphql") }))
         .route("/graphql", get(graphql::get).post(graphql::post))
@@ -55,14 +89,20 @@ pub fn router(state: AppState, config: &ServerConfig) -> Router {
         )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .route("/metrics", get(metrics))
+        // GraphQL answers an oversized body itself, with PAYLOAD_TOO_LARGE.
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        // A backstop: GraphQL answers its own time limit with
+        // REQUEST_TIMEOUT a little earlier.
         .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(config.request_timeout_secs),
+            StatusCode::GATEWAY_TIMEOUT,
+            Duration::from_secs(config.request_timeout_secs + 5),
         ))
         .layer(CompressionLayer::new())
         .layer(cors)
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 
@@ -73,4 +113,32 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
     }
+}
+
+/// The span of one HTTP request, with its id (`x-request-id`, taken from
+/// the client or a load balancer when sent, else a fresh UUID): every log
+/// line of the request carries it.
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = request.uri().path(),
+        request_id,
+    )
+}
+
+/// Prometheus metrics in the text format.
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        crate::telemetry::prometheus::render(&state.db),
+    )
 }

@@ -4,6 +4,7 @@ use crate::graphql::ContextExt;
 use crate::graphql::types::Agent;
 use crate::ingest::input::{AgentInput, CallEventInput, LeadAnalysisInput, TranscriptInput};
 use crate::ingest::{self, IngestResult};
+use crate::telemetry::prometheus;
 use crate::tenant as tenants;
 use async_graphql::{Context, Object, Result};
 use entity::enums::ApiKeyScope;
@@ -33,7 +34,9 @@ impl IngestMutation {
         let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
         let db = ctx.db()?;
         let tenant = tenants::find_tenant(db.conn(), tenant).await?;
-        Ok(ingest::events::ingest(db, &tenant, events).await?)
+        let result = ingest::events::ingest(db, &tenant, events).await?;
+        prometheus::record_ingest("event", &result);
+        Ok(result)
     }
 
     /// Ingests AI lead analyses.
@@ -45,7 +48,9 @@ impl IngestMutation {
         let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
         let db = ctx.db()?;
         let tenant = tenants::find_tenant(db.conn(), tenant).await?;
-        Ok(ingest::analyses::ingest(db, &tenant, analyses).await?)
+        let result = ingest::analyses::ingest(db, &tenant, analyses).await?;
+        prometheus::record_ingest("analysis", &result);
+        Ok(result)
     }
 
     /// Ingests transcripts.
@@ -57,6 +62,8 @@ impl IngestMutation {
         let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
         let db = ctx.db()?;
         let tenant = tenants::find_tenant(db.conn(), tenant).await?;
-        Ok(ingest::transcripts::ingest(db, &tenant, transcripts).await?)
+        let result = ingest::transcripts::ingest(db, &tenant, transcripts).await?;
+        prometheus::record_ingest("transcript", &result);
+        Ok(result)
     }
 }

@@ -1,4 +1,7 @@
-//! Structured logs via `tracing`: text or JSON lines, filtered by `RUST_LOG`.
+//! Structured logs via `tracing` (text or JSON lines, filtered by
+//! `RUST_LOG`) and Prometheus metrics (`metrics`).
+
+pub mod prometheus;
 
 use crate::config::LogFormat;
 use tracing_subscriber::EnvFilter;
