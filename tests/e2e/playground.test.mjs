@@ -11,9 +11,8 @@ import {
   selectTab,
   setHeaders,
   setQuery,
-  startDemo,
-  startServe,
-} from './lib.mjs';
+} from './browser.mjs';
+import { startDemo, startServe } from './server.mjs';
 
 let browser;
 before(async () => {

@@ -1,10 +1,11 @@
 // Takes the README's screenshot: the demo's playground after running the
 // Kpis tab, saved as docs/img/playground.png.
 // usage (from the repository root, after `cargo build`):
-//   npm --prefix tests/browser run screenshot [-- TAB]
+//   npm --prefix tests/e2e run screenshot [-- TAB]
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { launchChromium, openPlayground, run, selectTab, startDemo } from './lib.mjs';
+import { launchChromium, openPlayground, run, selectTab } from './browser.mjs';
+import { startDemo } from './server.mjs';
 
 const tab = process.argv[2] ?? 'Kpis';
 const out = path.resolve(import.meta.dirname, '../../docs/img/playground.png');
