@@ -197,7 +197,7 @@ pub fn reply(media: MediaType, response: &async_graphql::Response) -> Response {
     let body = if request_error {
         serde_json::json!({ "errors": response.errors })
     } else {
-        serde_json::to_value(response).unwrap_or_else(|_| Value::Null)
+        serde_json::to_value(response).unwrap_or(Value::Null)
     };
     let status = if request_error && media == MediaType::GraphqlResponse {
         StatusCode::BAD_REQUEST
