@@ -1,6 +1,6 @@
 //! Request guardrails, each with its stable code: aliases, introspection,
-//! body size, time limit and the rate limit per credential. (Depth and
-//! complexity: server.rs; page size: read_paging.rs.)
+//! complexity, body size, time limit and the rate limit per credential.
+//! (Depth: server.rs; page size: read_paging.rs.)
 
 use crate::helpers::error_code;
 use serde_json::{Value, json};
@@ -140,5 +140,17 @@ db_test! {
         tokio::time::sleep(std::time::Duration::from_secs(retry_after)).await;
         let (status, _, _) = post(&app.client, &address, &a.key, query).await;
         assert_eq!(status, 200);
+    }
+}
+
+db_test! {
+    async fn too_complex_queries_are_refused(app) {
+        let t = app.create_tenant("Acme").await;
+        let address = app.serve_with(|config| config.max_complexity = 3).await;
+        let (status, _, body) = post(&app.client, &address, &t.key, json!({ "query": "{ tenant { name timezone } }" })).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, _, body) = post(&app.client, &address, &t.key, json!({ "query": "{ tenant { id name timezone defaultCountry } }" })).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(error_code(&body), "MAX_COMPLEXITY_LIMIT");
     }
 }
