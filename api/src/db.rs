@@ -38,6 +38,16 @@ impl Db {
             )
             .acquire_timeout(Duration::from_secs(10))
             .sqlx_logging(false);
+        if let Some(port) = postgres_tcp_port(url) {
+            options.map_sqlx_postgres_pool_opts(move |pool| {
+                pool.after_connect(move |_, _| {
+                    Box::pin(async move {
+                        nodelay::set_on_sockets_to(port);
+                        Ok(())
+                    })
+                })
+            });
+        }
         if is_sqlite {
             options.map_sqlx_sqlite_opts(|opts| {
                 opts.journal_mode(SqliteJournalMode::Wal)
@@ -154,6 +164,60 @@ impl Db {
     }
 }
 
+/// The TCP port of a PostgreSQL URL that connects over TCP (not a socket).
+fn postgres_tcp_port(url: &str) -> Option<u16> {
+    use sea_orm::sqlx::postgres::PgConnectOptions;
+    use std::str::FromStr;
+    if !url.starts_with("postgres") {
+        return None;
+    }
+    let options = PgConnectOptions::from_str(url).ok()?;
+    // A host starting with `/` is a Unix socket directory.
+    (!options.get_host().starts_with('/')).then(|| options.get_port())
+}
+
+/// `TCP_NODELAY` for PostgreSQL connections. The client library (sqlx 0.9)
+/// leaves Nagle's algorithm on, so a message written in two segments waits
+/// for the server's delayed ACK: 40 ms and more per statement on Linux.
+/// Right after each connection opens, this finds the process's TCP sockets
+/// connected to the database port and switches Nagle off on them (a no-op
+/// for sockets that already have it off, harmless for any other socket).
+mod nodelay {
+    #[cfg(target_os = "linux")]
+    pub fn set_on_sockets_to(port: u16) {
+        use std::os::fd::BorrowedFd;
+        let Ok(entries) = std::fs::read_dir("/proc/self/fd") else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let Ok(fd) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let is_socket = std::fs::read_link(entry.path())
+                .is_ok_and(|target| target.to_string_lossy().starts_with("socket:"));
+            if !is_socket {
+                continue;
+            }
+            // SAFETY: the descriptor was open when listed and is only used
+            // for socket options while borrowed here; if it has been closed
+            // since, the calls fail with EBADF and nothing happens.
+            let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+            let socket = socket2::SockRef::from(&fd);
+            let to_database = socket
+                .peer_addr()
+                .ok()
+                .and_then(|peer| peer.as_socket())
+                .is_some_and(|peer| peer.port() == port);
+            if to_database && socket.tcp_nodelay().is_ok_and(|on| !on) {
+                let _ = socket.set_tcp_nodelay(true);
+            }
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn set_on_sockets_to(_port: u16) {}
+}
+
 /// A database URL with any password replaced, for messages.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -170,7 +234,35 @@ pub fn redact_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact_url;
+    use super::{postgres_tcp_port, redact_url};
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn nagle_is_switched_off_on_connections_to_the_database_port() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let to_database = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let other_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let other_port = other_listener.local_addr().unwrap().port();
+        let elsewhere = std::net::TcpStream::connect(("127.0.0.1", other_port)).unwrap();
+        assert!(!to_database.nodelay().unwrap());
+
+        super::nodelay::set_on_sockets_to(port);
+
+        assert!(to_database.nodelay().unwrap());
+        assert!(!elsewhere.nodelay().unwrap(), "other ports are left alone");
+    }
+
+    #[test]
+    fn only_postgres_over_tcp_has_a_port_to_fix() {
+        assert_eq!(postgres_tcp_port("postgres://app@db:6543/cb"), Some(6543));
+        assert_eq!(postgres_tcp_port("postgres://app@127.0.0.1/cb"), Some(5432));
+        assert_eq!(
+            postgres_tcp_port("postgres://app@%2Fvar%2Frun%2Fpostgresql/cb"),
+            None
+        );
+        assert_eq!(postgres_tcp_port("sqlite://callboard.db?mode=rwc"), None);
+    }
 
     #[test]
     fn passwords_are_redacted_from_urls() {
