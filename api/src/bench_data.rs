@@ -49,6 +49,7 @@ struct Tenant {
     campaigns: Vec<Uuid>,
     contacts: Vec<Uuid>,
     credits_per_minute: i64,
+    zone: chrono_tz::Tz,
 }
 
 const PROVIDERS: [&str; 3] = ["bolna", "exotel", "twilio"];
@@ -94,6 +95,7 @@ pub async fn generate(db: &Db, args: &BenchDataArgs) -> anyhow::Result<Vec<(Uuid
             campaigns: Vec::new(),
             contacts: Vec::new(),
             credits_per_minute: i64::from(row.credits_per_minute),
+            zone: crate::kpi::zone_of(&row)?,
         };
         let agents: Vec<agent::ActiveModel> = (0..n_agents)
             .map(|a| {
@@ -173,7 +175,7 @@ pub async fn generate(db: &Db, args: &BenchDataArgs) -> anyhow::Result<Vec<(Uuid
             let n = (per_day * t.share).round() as usize;
             let mut calls = Vec::with_capacity(n);
             let mut analyses = Vec::new();
-            let mut rollups = RollupDelta::default();
+            let mut rollups = RollupDelta::new(t.zone);
             let mut details = Vec::new();
             for _ in 0..n {
                 let (c, a) = one_call(&mut rng, t, day_start);

@@ -17,15 +17,24 @@ use uuid::Uuid;
 
 pub const ALL_KPIS: &str = "totalCalls inboundCalls outboundCalls answeredCalls completedCalls failedCalls busyCalls noAnswerCalls cancelledCalls inProgressCalls answerRate successRate totalDurationSeconds avgDurationSeconds billedMinutes creditsUsed totalCost analyzedCalls hotLeads warmLeads coldLeads avgTotalScore avgIntentScore avgUrgencyScore avgBudgetScore avgFitScore avgEngagementScore ctaPricingClicks ctaDemoClicks ctaFollowupClicks ctaSampleClicks humanEscalations callsWithCta ctaConversionRate demosBooked positiveCalls neutralCalls negativeCalls";
 
-fn base() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-02-01T00:00:00Z")
-        .unwrap()
-        .to_utc()
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+}
+
+/// The tenant's zone and where its data starts: alternately a half-hour
+/// zone in February, and a DST zone over the spring change (Europe/Berlin
+/// on 2026-03-29: a 23-hour day in the daily rollup).
+fn scenario(case: usize) -> (&'static str, DateTime<Utc>) {
+    if case % 2 == 0 {
+        ("Asia/Kolkata", at("2026-02-01T00:00:00Z"))
+    } else {
+        ("Europe/Berlin", at("2026-03-26T00:00:00Z"))
+    }
 }
 
 /// Spreads the generator's seconds over days, so that ranges use the daily
 /// and 15-minute rollups as well as ragged ends.
-fn spread(messages: Vec<Message>) -> Vec<Message> {
+fn spread(messages: Vec<Message>, base: DateTime<Utc>) -> Vec<Message> {
     messages
         .into_iter()
         .map(|m| match m {
@@ -41,7 +50,7 @@ fn spread(messages: Vec<Message>) -> Vec<Message> {
                         .to_utc())
                 .num_seconds();
                 let provider_shift = if e.provider == "exotel" { 11 } else { 0 };
-                e.occurred_at = base()
+                e.occurred_at = base
                     + Duration::hours(call * 31 + provider_shift)
                     + Duration::seconds(second * 1777 + 7);
                 Message::Event(e)
@@ -194,7 +203,19 @@ async fn gql(app: &TestApp, key: &str, query: &str, vars: Value) -> Value {
 }
 
 async fn check_exactness(app: &TestApp, messages: Vec<Message>, sizes: Vec<usize>, case: usize) {
-    let tenant = new_tenant(app, &format!("kpi{case}")).await;
+    let (zone, base) = scenario(case);
+    let (tenant, _) = api::tenant::create_tenant(
+        app.db.conn(),
+        api::tenant::NewTenant {
+            name: format!("kpi{case}"),
+            timezone: zone.into(),
+            default_country: Some("IN".into()),
+            credits_per_minute: None,
+        },
+    )
+    .await
+    .map_err(anyhow::Error::from)
+    .unwrap();
     let key = {
         // `new_tenant` keeps only the row; a fresh key for this tenant:
         api::tenant::create_api_key(
@@ -211,23 +232,23 @@ async fn check_exactness(app: &TestApp, messages: Vec<Message>, sizes: Vec<usize
         .unwrap()
         .secret
     };
-    let messages = spread(messages);
+    let messages = spread(messages, base);
     deliver(app, &tenant, &messages, &sizes).await;
     let all = rows(app, tenant.id).await;
 
     let ranges = [
-        (base(), base() + Duration::days(8)),
+        (base, base + Duration::days(8)),
         (
-            base() + Duration::seconds(4321),
-            base() + Duration::days(5) + Duration::seconds(987),
+            base + Duration::seconds(4321),
+            base + Duration::days(5) + Duration::seconds(987),
         ),
         (
-            base() + Duration::hours(30) + Duration::minutes(7),
-            base() + Duration::hours(31),
+            base + Duration::hours(30) + Duration::minutes(7),
+            base + Duration::hours(31),
         ),
         (
-            base() + Duration::minutes(15),
-            base() + Duration::days(2) + Duration::minutes(45),
+            base + Duration::minutes(15),
+            base + Duration::days(2) + Duration::minutes(45),
         ),
     ];
     let kpis_q = format!(
@@ -332,30 +353,30 @@ async fn check_exactness(app: &TestApp, messages: Vec<Message>, sizes: Vec<usize
         "query($range: TimeRangeInput!, $g: Granularity!, $tz: String) {{ kpiSeries(range: $range, granularity: $g, timezone: $tz) {{ bucketStart kpis {{ {ALL_KPIS} }} }} }}"
     );
     for (g, tz, from, to) in [
-        ("DAY", "Asia/Kolkata", base(), base() + Duration::days(8)),
+        ("DAY", "Asia/Kolkata", base, base + Duration::days(8)),
         (
             "HOUR",
             "Asia/Kathmandu",
-            base() + Duration::hours(29) + Duration::seconds(77),
-            base() + Duration::hours(40),
+            base + Duration::hours(29) + Duration::seconds(77),
+            base + Duration::hours(40),
         ),
         (
             "WEEK",
             "America/New_York",
-            base() + Duration::seconds(1),
-            base() + Duration::days(9),
+            base + Duration::seconds(1),
+            base + Duration::days(9),
         ),
         (
             "MONTH",
             "UTC",
-            base() - Duration::days(3),
-            base() + Duration::days(9),
+            base - Duration::days(3),
+            base + Duration::days(9),
         ),
         (
             "DAY",
             "Europe/Berlin",
-            base() + Duration::minutes(7),
-            base() + Duration::days(6),
+            base + Duration::minutes(7),
+            base + Duration::days(6),
         ),
     ] {
         let got = gql(app, &key, &series_q, json!({ "range": { "from": from.to_rfc3339(), "to": to.to_rfc3339() }, "g": g, "tz": tz })).await;

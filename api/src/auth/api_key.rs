@@ -114,10 +114,11 @@ async fn verify_key(db: &Db, secret: &str) -> Result<Option<ApiKeyPrincipal>, se
     if !hash_matches || key.revoked_at.is_some() {
         return Ok(None);
     }
-    let tenant_active = tenant::Entity::find_by_id(tenant_id)
-        .one(conn)
-        .await?
-        .is_some_and(|t| t.active);
+    let tenant_row = tenant::Entity::find_by_id(tenant_id).one(conn).await?;
+    if let Some(row) = &tenant_row {
+        crate::kpi::remember_zone(row);
+    }
+    let tenant_active = tenant_row.is_some_and(|t| t.active);
     if !tenant_active {
         return Ok(None);
     }

@@ -122,7 +122,7 @@ pub async fn ingest(
                 .await?;
         }
         let touched: BTreeSet<Uuid> = call_ids.values().copied().collect();
-        mark_effective(&txn, tenant.id, &touched).await?;
+        mark_effective(&txn, tenant, &touched).await?;
     }
     txn.commit().await?;
     Ok(result)
@@ -134,11 +134,12 @@ pub async fn ingest(
 /// the new one.
 async fn mark_effective(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant_row: &tenant::Model,
     calls: &BTreeSet<Uuid>,
 ) -> ApiResult<()> {
+    let tenant = tenant_row.id;
     let calls: Vec<Uuid> = calls.iter().copied().collect();
-    let mut rollups = RollupDelta::default();
+    let mut rollups = RollupDelta::new(crate::kpi::zone_of(tenant_row)?);
     for chunk in calls.chunks(500) {
         let rows = lead_analysis::Entity::find()
             .filter(lead_analysis::Column::TenantId.eq(tenant))

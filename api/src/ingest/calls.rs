@@ -386,7 +386,7 @@ pub async fn refresh(
     let contacts = ensure_contacts(txn, tenant_id, &phones).await?;
 
     let analyses = effective_analyses(txn, tenant_id, call_ids.to_vec()).await?;
-    let mut rollups = RollupDelta::default();
+    let mut rollups = RollupDelta::new(crate::kpi::zone_of(tenant)?);
     let mut changed = Vec::new();
     let mut touched_contacts = BTreeSet::new();
     let now = Utc::now();

@@ -3,10 +3,12 @@
 //!
 //! Every UTC offset in the tz database since 1970 is a multiple of 15
 //! minutes, and so is every transition, so 15-minute UTC rollups can be
-//! summed into the buckets of any zone. A range is served as: whole UTC
-//! days from the daily rollup, whole quarter-hours from the 15-minute
-//! rollup, and what is left at either end (less than 15 minutes) from the
-//! calls themselves.
+//! summed into the buckets of any zone. The daily rollup holds the tenant's
+//! own days (local midnight to local midnight in its time zone, 23 or 25
+//! hours on DST days), the days its dashboards ask for. A range is served
+//! as: whole tenant days from the daily rollup, whole quarter-hours from the
+//! 15-minute rollup, and what is left at either end (less than 15 minutes)
+//! from the calls themselves.
 
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone,
@@ -16,8 +18,6 @@ use chrono_tz::Tz;
 
 /// Seconds in a quarter-hour rollup bucket.
 pub const QUARTER: i64 = 900;
-/// Seconds in a daily rollup bucket (a UTC day).
-pub const DAY: i64 = 86_400;
 /// Most buckets one series may have.
 pub const MAX_BUCKETS: usize = 10_000;
 
@@ -33,7 +33,7 @@ pub enum Granularity {
 /// Where one piece of a range is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
-    /// The daily rollup (UTC days).
+    /// The daily rollup (the tenant's local days).
     Day,
     /// The 15-minute rollup.
     Quarter,
@@ -64,9 +64,19 @@ fn ceil_to(t: DateTime<Utc>, step: i64) -> DateTime<Utc> {
     }
 }
 
-/// Splits `[start, end)` into day, quarter and calls pieces that cover it
-/// exactly once.
-pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<Piece> {
+/// The start of the tenant day (in `zone`) that contains `t`.
+pub fn day_start(t: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    bucket_start(t, zone, Granularity::Day)
+}
+
+/// The start of the tenant day after the one starting at `start`.
+pub fn next_day(start: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    next_bucket(start, zone, Granularity::Day)
+}
+
+/// Splits `[start, end)` into day (days of `zone`, the tenant's), quarter
+/// and calls pieces that cover it exactly once.
+pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> {
     let mut out = Vec::new();
     if start >= end {
         return out;
@@ -86,7 +96,12 @@ pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<Piece> {
         }
     };
     push(Source::Calls, start, q0);
-    let (d0, d1) = (ceil_to(q0, DAY), floor_to(q1, DAY));
+    // Day starts are quarter-aligned: offsets are multiples of 15 minutes.
+    let d0 = match day_start(q0, zone) {
+        first if first == q0 => q0,
+        first => next_day(first, zone),
+    };
+    let d1 = day_start(q1, zone);
     if d0 < d1 {
         push(Source::Quarter, q0, d0);
         push(Source::Day, d0, d1);
@@ -237,7 +252,11 @@ mod tests {
 
     #[test]
     fn pieces_cover_a_ragged_range_exactly_once() {
-        let p = pieces(utc("2026-03-01T10:07:30Z"), utc("2026-03-04T05:50:00Z"));
+        let p = pieces(
+            utc("2026-03-01T10:07:30Z"),
+            utc("2026-03-04T05:50:00Z"),
+            Tz::UTC,
+        );
         let kinds: Vec<_> = p.iter().map(|x| x.source).collect();
         assert_eq!(
             kinds,
@@ -260,9 +279,44 @@ mod tests {
 
     #[test]
     fn a_range_inside_one_quarter_is_read_from_calls() {
-        let p = pieces(utc("2026-03-01T10:01:00Z"), utc("2026-03-01T10:14:00Z"));
+        let p = pieces(
+            utc("2026-03-01T10:01:00Z"),
+            utc("2026-03-01T10:14:00Z"),
+            Tz::UTC,
+        );
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].source, Source::Calls);
+    }
+
+    #[test]
+    fn whole_days_are_the_tenants_local_days() {
+        let kolkata: Tz = "Asia/Kolkata".parse().unwrap();
+        // Local midnight to local midnight: all three days from the daily rollup.
+        let p = pieces(
+            utc("2026-02-28T18:30:00Z"),
+            utc("2026-03-03T18:30:00Z"),
+            kolkata,
+        );
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].source, Source::Day);
+        // The same range in UTC days needs quarter-hours at both ends.
+        let sources: Vec<_> = pieces(p[0].start, p[0].end, Tz::UTC)
+            .iter()
+            .map(|x| x.source)
+            .collect();
+        assert_eq!(sources, vec![Source::Quarter, Source::Day, Source::Quarter]);
+
+        // A 23-hour DST day is one day piece.
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let p = pieces(
+            utc("2026-03-28T23:00:00Z"),
+            utc("2026-03-29T22:00:00Z"),
+            berlin,
+        );
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].source, Source::Day);
+        assert_eq!(day_start(utc("2026-03-29T21:59:00Z"), berlin), p[0].start);
+        assert_eq!(next_day(p[0].start, berlin), p[0].end);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::buckets::{Piece, Source, pieces};
 use super::counters::{COLUMNS, Counters, contribution};
-use super::upkeep::GRAINS;
+use super::upkeep::{DAY_GRAIN, QUARTER_GRAIN};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::enums::{CallDirection, CallStatus};
@@ -336,13 +336,14 @@ pub async fn aggregate<C: ConnectionTrait>(
     if filter.matches_nothing() {
         return Ok(sums);
     }
+    let zone = super::rollup_zone(db, tenant).await?;
     let all: Vec<(usize, Piece)> = ranges
         .iter()
         .enumerate()
-        .flat_map(|(i, (from, to))| pieces(*from, *to).into_iter().map(move |p| (i, p)))
+        .flat_map(|(i, (from, to))| pieces(*from, *to, zone).into_iter().map(move |p| (i, p)))
         .collect();
     let table = table_for(filter, dimension);
-    for (source, (grain, _)) in [(Source::Day, GRAINS[1]), (Source::Quarter, GRAINS[0])] {
+    for (source, grain) in [(Source::Day, DAY_GRAIN), (Source::Quarter, QUARTER_GRAIN)] {
         for (spans, slots) in plan(&all, source, ranges.len()) {
             let select = rollup_select(tenant, table, grain, &spans, filter, dimension, slots);
             let rows = db.query_all(&select).await.context("reading KPI rollups")?;

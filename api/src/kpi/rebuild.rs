@@ -1,14 +1,17 @@
 //! `callboard rollups rebuild|verify`: recompute rollups from calls and
-//! effective analyses, one UTC day at a time (so memory stays bounded), and
-//! either store them or compare them with what is stored.
+//! effective analyses, one tenant day at a time (so memory stays bounded;
+//! a day's 15-minute and daily rows both lie inside it), and either store
+//! them or compare them with what is stored.
 
+use super::buckets::{day_start, next_day};
 use super::counters::{COLUMNS, Counters};
 use super::query::effective_analyses;
 use super::upkeep::RollupDelta;
 use crate::db::Db;
 use crate::ingest::lock_tenant;
 use anyhow::Context;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use entity::call;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{
@@ -33,6 +36,7 @@ pub type RowKey = (&'static str, i16, i64, Vec<String>);
 async fn day_span<C: ConnectionTrait>(
     db: &C,
     tenant: Uuid,
+    zone: Tz,
 ) -> anyhow::Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
     let first: Option<Option<DateTime<Utc>>> = call::Entity::find()
         .select_only()
@@ -53,30 +57,40 @@ async fn day_span<C: ConnectionTrait>(
         .one(db)
         .await?;
     Ok(match (first.flatten(), last.flatten()) {
-        (Some(a), Some(b)) => Some((day_of(a), day_of(b) + Duration::days(1))),
+        (Some(a), Some(b)) => Some(days_around(a, b, zone)),
         _ => None,
     })
 }
 
-fn day_of(t: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp(t.timestamp().div_euclid(86_400) * 86_400, 0).unwrap_or(t)
+/// From the start of the day of `first` to the end of the day of `last`.
+fn days_around(
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+    zone: Tz,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    (
+        day_start(first, zone),
+        next_day(day_start(last, zone), zone),
+    )
 }
 
-/// The rollup changes that the calls initiated in `[day, day + 1)` make.
+/// The rollup changes that the calls initiated in the tenant day starting
+/// at `day` make.
 async fn recompute_day<C: ConnectionTrait>(
     db: &C,
     tenant: Uuid,
+    zone: Tz,
     day: DateTime<Utc>,
 ) -> anyhow::Result<(RollupDelta, u64)> {
     let calls = call::Entity::find()
         .filter(call::Column::TenantId.eq(tenant))
         .filter(call::Column::InitiatedAt.gte(day))
-        .filter(call::Column::InitiatedAt.lt(day + Duration::days(1)))
+        .filter(call::Column::InitiatedAt.lt(next_day(day, zone)))
         .all(db)
         .await
         .context("reading calls")?;
     let analyses = effective_analyses(db, tenant, calls.iter().map(|c| c.id).collect()).await?;
-    let mut delta = RollupDelta::default();
+    let mut delta = RollupDelta::new(zone);
     for c in &calls {
         delta.add(c, analyses.get(&c.id), 1);
     }
@@ -96,13 +110,14 @@ pub async fn rebuild(db: &Db, tenant: Uuid) -> anyhow::Result<u64> {
             .to_owned();
         txn.execute(&delete).await?;
     }
+    let zone = super::rollup_zone(&txn, tenant).await?;
     let mut counted = 0;
-    if let Some((mut day, end)) = day_span(&txn, tenant).await? {
+    if let Some((mut day, end)) = day_span(&txn, tenant, zone).await? {
         while day < end {
-            let (delta, calls) = recompute_day(&txn, tenant, day).await?;
+            let (delta, calls) = recompute_day(&txn, tenant, zone, day).await?;
             delta.apply(&txn, tenant).await?;
             counted += calls;
-            day += Duration::days(1);
+            day = next_day(day, zone);
         }
     }
     txn.commit().await?;
@@ -112,10 +127,11 @@ pub async fn rebuild(db: &Db, tenant: Uuid) -> anyhow::Result<u64> {
 async fn stored_day<C: ConnectionTrait>(
     db: &C,
     tenant: Uuid,
+    zone: Tz,
     day: DateTime<Utc>,
 ) -> anyhow::Result<BTreeMap<RowKey, Counters>> {
     let mut out = BTreeMap::new();
-    let (start, end) = (day.timestamp(), day.timestamp() + 86_400);
+    let (start, end) = (day.timestamp(), next_day(day, zone).timestamp());
     for (table, dims) in TABLES {
         let col = |c: &str| Expr::col(Alias::new(c));
         let mut q = Query::select();
@@ -167,8 +183,9 @@ pub async fn verify(db: &Db, tenant: Uuid) -> anyhow::Result<Vec<String>> {
     let txn = db.conn().begin_with_config(isolation, None).await?;
     let conn = &txn;
     let mut differences = Vec::new();
-    let calls_span = day_span(conn, tenant).await?;
-    let stored_span = stored_bucket_span(conn, tenant).await?;
+    let zone = super::rollup_zone(conn, tenant).await?;
+    let calls_span = day_span(conn, tenant, zone).await?;
+    let stored_span = stored_bucket_span(conn, tenant, zone).await?;
     let span = match (calls_span, stored_span) {
         (Some(a), Some(b)) => Some((Ord::min(a.0, b.0), Ord::max(a.1, b.1))),
         (a, b) => a.or(b),
@@ -178,13 +195,13 @@ pub async fn verify(db: &Db, tenant: Uuid) -> anyhow::Result<Vec<String>> {
         return Ok(differences);
     };
     while day < end {
-        let (delta, _) = recompute_day(conn, tenant, day).await?;
+        let (delta, _) = recompute_day(conn, tenant, zone, day).await?;
         let expected: BTreeMap<RowKey, Counters> = delta
             .rows()
             .into_iter()
             .filter(|(_, c)| !c.is_zero())
             .collect();
-        let stored = stored_day(conn, tenant, day).await?;
+        let stored = stored_day(conn, tenant, zone, day).await?;
         for (key, want) in &expected {
             match stored.get(key) {
                 Some(have) if have == want => {}
@@ -203,7 +220,7 @@ pub async fn verify(db: &Db, tenant: Uuid) -> anyhow::Result<Vec<String>> {
                 ));
             }
         }
-        day += Duration::days(1);
+        day = next_day(day, zone);
     }
     txn.commit().await?;
     Ok(differences)
@@ -212,6 +229,7 @@ pub async fn verify(db: &Db, tenant: Uuid) -> anyhow::Result<Vec<String>> {
 async fn stored_bucket_span<C: ConnectionTrait>(
     db: &C,
     tenant: Uuid,
+    zone: Tz,
 ) -> anyhow::Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
     let q = Query::select()
         .expr_as(
@@ -235,7 +253,7 @@ async fn stored_bucket_span<C: ConnectionTrait>(
             first.and_then(|f| DateTime::from_timestamp(f, 0)),
             last.and_then(|l| DateTime::from_timestamp(l, 0)),
         ) {
-            (Some(a), Some(b)) => Some((day_of(a), day_of(b) + Duration::days(1))),
+            (Some(a), Some(b)) => Some(days_around(a, b, zone)),
             _ => None,
         },
     )

@@ -2,16 +2,21 @@
 //! adds its new one, in the same transaction as the write, so a query right
 //! after a mutation sees it.
 
-use super::buckets::{DAY, QUARTER};
+use super::buckets::{QUARTER, day_start, next_day};
 use super::counters::{COLUMNS, Counters, contribution};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use entity::{call, lead_analysis};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SimpleExpr};
 use sea_orm::{ActiveEnum, ConnectionTrait, DbErr};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Rollup grains: 0 = 15 minutes, 1 = UTC day.
-pub const GRAINS: [(i16, i64); 2] = [(0, QUARTER), (1, DAY)];
+/// The 15-minute rollup grain (buckets are UTC quarter-hours).
+pub const QUARTER_GRAIN: i16 = 0;
+/// The daily rollup grain: buckets are the tenant's local days, keyed by
+/// the instant their local midnight falls on.
+pub const DAY_GRAIN: i16 = 1;
 
 /// The full set of dimensions a call is rolled up by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -36,15 +41,41 @@ impl Dims {
     }
 }
 
-/// Pending changes to the three rollup tables.
-#[derive(Debug, Default)]
+/// Pending changes to the three rollup tables of one tenant.
+#[derive(Debug)]
 pub struct RollupDelta {
+    /// The tenant's time zone: where its days start.
+    zone: Tz,
+    /// The last day looked up, `[start, end)` in epoch seconds: calls of a
+    /// batch mostly share a few days.
+    day: (i64, i64),
     totals: HashMap<(i16, i64), Counters>,
     agents: HashMap<(i16, i64, Uuid), Counters>,
     full: HashMap<(i16, i64, Dims), Counters>,
 }
 
 impl RollupDelta {
+    /// No changes yet, for a tenant whose days are those of `zone`.
+    pub fn new(zone: Tz) -> Self {
+        Self {
+            zone,
+            day: (0, 0),
+            totals: HashMap::new(),
+            agents: HashMap::new(),
+            full: HashMap::new(),
+        }
+    }
+
+    /// The daily bucket of an instant: its local day's start.
+    fn day_bucket(&mut self, at: DateTime<Utc>) -> i64 {
+        let t = at.timestamp();
+        if !(self.day.0..self.day.1).contains(&t) {
+            let start = day_start(at, self.zone);
+            self.day = (start.timestamp(), next_day(start, self.zone).timestamp());
+        }
+        self.day.0
+    }
+
     /// Adds (`sign` 1) or removes (`sign` -1) a call's contribution.
     pub fn add(&mut self, call: &call::Model, analysis: Option<&lead_analysis::Model>, sign: i64) {
         let (Some(at), Some(counters)) = (call.initiated_at, contribution(call, analysis)) else {
@@ -56,8 +87,9 @@ impl RollupDelta {
             counters
         };
         let dims = Dims::of(call);
-        for (grain, step) in GRAINS {
-            let bucket = at.timestamp().div_euclid(step) * step;
+        let quarter = at.timestamp().div_euclid(QUARTER) * QUARTER;
+        let day = self.day_bucket(at);
+        for (grain, bucket) in [(QUARTER_GRAIN, quarter), (DAY_GRAIN, day)] {
             *self.totals.entry((grain, bucket)).or_default() += &counters;
             *self.agents.entry((grain, bucket, dims.agent)).or_default() += &counters;
             *self.full.entry((grain, bucket, dims.clone())).or_default() += &counters;
