@@ -4,7 +4,7 @@
 //! the stored calls, and `rollups verify` finds nothing to fix.
 
 use crate::helpers::{Backend, TestApp, spawn_app};
-use crate::ingest_order::{Message, deliver, messages, new_tenant};
+use crate::ingest_order::{Message, deliver, messages};
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{CallDirection, CallStatus, Sentiment};
 use entity::{call, lead_analysis};
@@ -25,7 +25,7 @@ fn at(text: &str) -> DateTime<Utc> {
 /// zone in February, and a DST zone over the spring change (Europe/Berlin
 /// on 2026-03-29: a 23-hour day in the daily rollup).
 fn scenario(case: usize) -> (&'static str, DateTime<Utc>) {
-    if case % 2 == 0 {
+    if case.is_multiple_of(2) {
         ("Asia/Kolkata", at("2026-02-01T00:00:00Z"))
     } else {
         ("Europe/Berlin", at("2026-03-26T00:00:00Z"))
@@ -217,7 +217,7 @@ async fn check_exactness(app: &TestApp, messages: Vec<Message>, sizes: Vec<usize
     .map_err(anyhow::Error::from)
     .unwrap();
     let key = {
-        // `new_tenant` keeps only the row; a fresh key for this tenant:
+        // `create_tenant` returned the row; a READ key for this tenant:
         api::tenant::create_api_key(
             app.db.conn(),
             api::tenant::operator_tenant_id(tenant.id),
