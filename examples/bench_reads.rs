@@ -3,7 +3,13 @@
 //! from the calls table, and the server's peak memory.
 //!
 //! cargo run --release --example bench_reads -- --url http://127.0.0.1:8000/graphql \
-//!     --key cbk_... --tenant <uuid> --database-url postgres://postgres@127.0.0.1/bench --server-pid <pid>
+//!     --key cbk_... --tenant <uuid> --database-url postgres://postgres@127.0.0.1/bench --server-pid <pid> \
+//!     [--ranges dashboard|rolling]
+//!
+//! `--ranges dashboard` (the default) sends the ranges a dashboard sends:
+//! "the last N days" from the tenant's local midnight N-1 days ago up to
+//! now. `rolling` sends exactly N*24 hours back from now, ragged at both
+//! ends.
 
 use chrono::{Duration, Utc};
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
@@ -21,6 +27,7 @@ struct Args {
     requests: usize,
     warmup: usize,
     only: Option<String>,
+    dashboard_ranges: bool,
 }
 
 fn args() -> Args {
@@ -33,6 +40,7 @@ fn args() -> Args {
         requests: 200,
         warmup: 20,
         only: None,
+        dashboard_ranges: true,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -46,6 +54,7 @@ fn args() -> Args {
             "--requests" => a.requests = value.parse().unwrap_or(200),
             "--warmup" => a.warmup = value.parse().unwrap_or(20),
             "--only" => a.only = Some(value),
+            "--ranges" => a.dashboard_ranges = value != "rolling",
             other => panic!("unknown flag {other}"),
         }
     }
@@ -80,9 +89,45 @@ async fn main() {
     let a = args();
     let client = reqwest::Client::new();
     let now = Utc::now();
-    let day = |d: i64| (now - Duration::days(d)).to_rfc3339();
-    let thirty = json!({ "from": day(30), "to": now.to_rfc3339() });
-    let ninety = json!({ "from": day(90), "to": now.to_rfc3339() });
+    let zone: chrono_tz::Tz = {
+        let body: Value = client
+            .post(&a.url)
+            .bearer_auth(&a.key)
+            .json(&json!({ "query": "{ tenant { timezone } }" }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["data"]["tenant"]["timezone"]
+            .as_str()
+            .and_then(|tz| tz.parse().ok())
+            .unwrap_or(chrono_tz::Tz::UTC)
+    };
+    let dashboard = a.dashboard_ranges;
+    println!(
+        "ranges: {} (tenant zone {zone})",
+        if dashboard {
+            "dashboard (local midnight N-1 days ago .. now)"
+        } else {
+            "rolling (now - N days .. now)"
+        }
+    );
+    let day = |d: i64| {
+        if dashboard {
+            use chrono::TimeZone;
+            let date = now.with_timezone(&zone).date_naive() - Duration::days(d - 1);
+            zone.from_local_datetime(&date.and_hms_opt(0, 0, 0).unwrap())
+                .earliest()
+                .unwrap()
+                .to_utc()
+        } else {
+            now - Duration::days(d)
+        }
+    };
+    let thirty = json!({ "from": day(30).to_rfc3339(), "to": now.to_rfc3339() });
+    let ninety = json!({ "from": day(90).to_rfc3339(), "to": now.to_rfc3339() });
     let cases: Vec<(&str, &str, Value)> = vec![
         ("Kpis (30 days)", "Kpis", json!({ "range": thirty })),
         (
@@ -145,9 +190,13 @@ async fn main() {
         let sums = "COUNT(*), SUM(CASE WHEN c.answered THEN 1 ELSE 0 END), SUM(c.duration_seconds), SUM(c.billed_minutes), SUM(c.credits), SUM(c.cost_micros), COUNT(la.id), SUM(CASE WHEN la.total_score >= 80 THEN 1 ELSE 0 END), AVG(la.total_score), SUM(CASE WHEN la.cta_demo THEN 1 ELSE 0 END)";
         let join = "FROM calls c LEFT JOIN lead_analyses la ON la.tenant_id = c.tenant_id AND la.call_id = c.id AND la.effective";
         let day_expr = if backend == DbBackend::Postgres {
-            "date_trunc('day', c.initiated_at AT TIME ZONE 'Asia/Kolkata')"
+            format!(
+                "date_trunc('day', c.initiated_at AT TIME ZONE '{}')",
+                zone.name()
+            )
         } else {
-            "date(c.initiated_at, '+330 minutes')"
+            // SQLite knows no zones: a fixed offset is close enough for timing.
+            "date(c.initiated_at, '+330 minutes')".to_owned()
         };
         let tenant_id = uuid::Uuid::parse_str(tenant).unwrap();
         let sql_cases = [
@@ -176,11 +225,8 @@ async fn main() {
         for (name, sql, days) in sql_cases {
             let mut timings = Vec::new();
             for i in 0..3 + 20 {
-                let values: Vec<sea_orm::Value> = vec![
-                    tenant_id.into(),
-                    (now - Duration::days(days)).into(),
-                    now.into(),
-                ];
+                let values: Vec<sea_orm::Value> =
+                    vec![tenant_id.into(), day(days).into(), now.into()];
                 let started = Instant::now();
                 db.query_all_raw(Statement::from_sql_and_values(backend, sql.clone(), values))
                     .await
