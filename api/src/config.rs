@@ -95,6 +95,9 @@ pub struct ServerConfig {
     /// and `callboard demo` sets `Guided`.
     #[arg(skip)]
     pub playground: PlaygroundPreset,
+    /// How users' access tokens are signed.
+    #[command(flatten)]
+    pub tokens: crate::auth::token::TokenConfig,
 }
 
 /// Settings of the database connection.
@@ -127,6 +130,7 @@ impl ServerConfig {
             request_timeout_secs: 30,
             log_format: LogFormat::Text,
             playground: PlaygroundPreset::Blank,
+            tokens: Default::default(),
         }
     }
 }

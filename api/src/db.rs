@@ -7,7 +7,9 @@ use crate::config::DatabaseConfig;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend, TransactionTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait,
+};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -130,6 +132,30 @@ impl Db {
         let txn = self.conn.begin().await?;
         Ok((txn, gate))
     }
+}
+
+/// Scopes transaction `txn` to `tenant` under PostgreSQL's row-level
+/// security: the transaction drops to the role `callboard_tenant` and names
+/// its tenant, so even a statement that forgot its tenant filter sees and
+/// writes that tenant's rows only (migration
+/// `m20261123_000004_enable_row_level_security`). Both settings end with the
+/// transaction. On SQLite, which has no row-level security, it does nothing.
+pub async fn scope_to_tenant<C: ConnectionTrait>(
+    txn: &C,
+    tenant: uuid::Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    // `set_config(.., true)` is `SET LOCAL`, and one statement does both.
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT set_config('role', 'callboard_tenant', true), \
+                set_config('callboard.tenant_id', $1, true)",
+        [tenant.to_string().into()],
+    ))
+    .await?;
+    Ok(())
 }
 
 /// A database URL with any password replaced, for messages.

@@ -70,7 +70,10 @@ async fn execute(
         )
             .into_response();
     }
-    let request = request.data(auth).data(state.registry.clone());
+    let request = request
+        .data(auth)
+        .data(state.registry.clone())
+        .data(crate::auth::ClientAddress::from_headers(headers));
     let response = loaders::execute(&state.schema, &state.db, request).await;
     GraphQLResponse::from(with_codes(response)).into_response()
 }

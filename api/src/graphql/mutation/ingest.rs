@@ -1,12 +1,12 @@
 //! The ingest mutations (INGEST scope; ADMIN grants it too).
 
+use crate::auth::Capability;
 use crate::graphql::ContextExt;
 use crate::graphql::types::Agent;
 use crate::ingest::input::{AgentInput, CallEventInput, LeadAnalysisInput, TranscriptInput};
 use crate::ingest::{self, IngestResult};
 use crate::tenant as tenants;
 use async_graphql::{Context, Object, Result};
-use entity::enums::ApiKeyScope;
 
 #[derive(Default)]
 pub struct IngestMutation;
@@ -19,7 +19,7 @@ impl IngestMutation {
         ctx: &Context<'_>,
         agents: Vec<AgentInput>,
     ) -> Result<Vec<Agent>> {
-        let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
+        let tenant = ctx.tenant(Capability::Ingest)?;
         let stored = ingest::agents::upsert(ctx.db()?, tenant, agents).await?;
         Ok(stored.into_iter().map(Agent::from).collect())
     }
@@ -30,7 +30,7 @@ impl IngestMutation {
         ctx: &Context<'_>,
         events: Vec<CallEventInput>,
     ) -> Result<IngestResult> {
-        let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
+        let tenant = ctx.tenant(Capability::Ingest)?;
         let db = ctx.db()?;
         let tenant = tenants::find_tenant(db.conn(), tenant).await?;
         Ok(ingest::events::ingest(db, &tenant, events).await?)
@@ -42,7 +42,7 @@ impl IngestMutation {
         ctx: &Context<'_>,
         analyses: Vec<LeadAnalysisInput>,
     ) -> Result<IngestResult> {
-        let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
+        let tenant = ctx.tenant(Capability::Ingest)?;
         let db = ctx.db()?;
         let tenant = tenants::find_tenant(db.conn(), tenant).await?;
         Ok(ingest::analyses::ingest(db, &tenant, analyses).await?)
@@ -54,7 +54,7 @@ impl IngestMutation {
         ctx: &Context<'_>,
         transcripts: Vec<TranscriptInput>,
     ) -> Result<IngestResult> {
-        let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
+        let tenant = ctx.tenant(Capability::Ingest)?;
         let db = ctx.db()?;
         let tenant = tenants::find_tenant(db.conn(), tenant).await?;
         Ok(ingest::transcripts::ingest(db, &tenant, transcripts).await?)

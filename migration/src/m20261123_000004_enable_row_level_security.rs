@@ -1,0 +1,109 @@
+//! PostgreSQL only: row-level security as a second wall behind the
+//! application's own tenant filters.
+//!
+//! A `NOLOGIN` role `callboard_tenant` may read and write every table, but
+//! on each tenant-owned table a policy shows it only the rows of the tenant
+//! named by the transaction-local setting `callboard.tenant_id`. The server
+//! connects as the tables' owner (which the policies do not bind) and drops
+//! to this role with `SET LOCAL ROLE` in the transactions it scopes to one
+//! tenant (see `db::scope_to_tenant`). With no tenant set, the role sees no
+//! rows at all. SQLite has no row-level security; there this does nothing.
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+/// Every table holding a `tenant_id`.
+pub const TENANT_TABLES: [&str; 19] = [
+    "api_keys",
+    "agents",
+    "campaigns",
+    "contacts",
+    "users",
+    "calls",
+    "call_events",
+    "call_notes",
+    "transcripts",
+    "transcript_segments",
+    "lead_analyses",
+    "follow_ups",
+    "kpi_totals",
+    "kpi_agent_rollups",
+    "kpi_rollups",
+    "persisted_documents",
+    "user_sessions",
+    "refresh_tokens",
+    "audit_log",
+];
+
+/// The tenant a transaction is scoped to; no rows when unset. (After a
+/// transaction-local setting ends, PostgreSQL leaves `''`, hence `NULLIF`.)
+const CURRENT_TENANT: &str = "NULLIF(current_setting('callboard.tenant_id', true), '')::uuid";
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return Ok(());
+        }
+        let db = manager.get_connection();
+        // Roles belong to the whole server, not to one database: create it
+        // once, tolerating a concurrent creation by another database's
+        // migration. The connecting user becomes a member, so that it may
+        // `SET ROLE` to it.
+        db.execute_unprepared(
+            "DO $$ BEGIN
+               CREATE ROLE callboard_tenant NOLOGIN;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+             END $$",
+        )
+        .await?;
+        db.execute_unprepared(
+            "DO $$ BEGIN
+               EXECUTE format('GRANT callboard_tenant TO %I', current_user);
+             EXCEPTION WHEN duplicate_object OR unique_violation OR invalid_grant_operation THEN NULL;
+             END $$",
+        )
+        .await?;
+        db.execute_unprepared(
+            "GRANT USAGE ON SCHEMA public TO callboard_tenant;
+             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO callboard_tenant;
+             ALTER DEFAULT PRIVILEGES IN SCHEMA public
+               GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO callboard_tenant;",
+        )
+        .await?;
+        let mut sql = format!(
+            "ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
+             CREATE POLICY tenant_isolation ON tenants TO callboard_tenant
+               USING (id = {CURRENT_TENANT}) WITH CHECK (id = {CURRENT_TENANT});"
+        );
+        for table in TENANT_TABLES {
+            sql.push_str(&format!(
+                "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+                 CREATE POLICY tenant_isolation ON {table} TO callboard_tenant
+                   USING (tenant_id = {CURRENT_TENANT}) WITH CHECK (tenant_id = {CURRENT_TENANT});"
+            ));
+        }
+        db.execute_unprepared(&sql).await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return Ok(());
+        }
+        let mut sql = String::from(
+            "DROP POLICY IF EXISTS tenant_isolation ON tenants;
+             ALTER TABLE tenants DISABLE ROW LEVEL SECURITY;",
+        );
+        for table in TENANT_TABLES {
+            sql.push_str(&format!(
+                "DROP POLICY IF EXISTS tenant_isolation ON {table};
+                 ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;"
+            ));
+        }
+        manager.get_connection().execute_unprepared(&sql).await?;
+        Ok(())
+    }
+}
