@@ -23,3 +23,4 @@ mod read_tenancy;
 mod schema;
 mod server;
 mod tenancy;
+mod users;
