@@ -20,6 +20,7 @@ mod read_paging;
 mod read_relations;
 mod read_statements;
 mod read_tenancy;
+mod roles;
 mod schema;
 mod server;
 mod tenancy;
