@@ -50,28 +50,43 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         // Roles belong to the whole server, not to one database: create it
         // once, tolerating a concurrent creation by another database's
-        // migration. The connecting user becomes a member, so that it may
-        // `SET ROLE` to it.
-        db.execute_unprepared(
+        // migration, then make the connecting user a member so that it may
+        // `SET ROLE` to it. A user without CREATEROLE needs a superuser to
+        // do both first; the error says so.
+        const NEEDS_SUPERUSER: &str = "WHEN insufficient_privilege THEN RAISE EXCEPTION
+                 'callboard needs the role callboard_tenant: as a superuser run '
+                 'CREATE ROLE callboard_tenant NOLOGIN; GRANT callboard_tenant TO %; '
+                 '(or give this user CREATEROLE)', current_user;";
+        db.execute_unprepared(&format!(
             "DO $$ BEGIN
-               CREATE ROLE callboard_tenant NOLOGIN;
-             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-             END $$",
-        )
+               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'callboard_tenant') THEN
+                 CREATE ROLE callboard_tenant NOLOGIN;
+               END IF;
+             EXCEPTION
+               WHEN duplicate_object OR unique_violation THEN NULL;
+               {NEEDS_SUPERUSER}
+             END $$"
+        ))
         .await?;
-        db.execute_unprepared(
+        db.execute_unprepared(&format!(
             "DO $$ BEGIN
-               EXECUTE format('GRANT callboard_tenant TO %I', current_user);
-             EXCEPTION WHEN duplicate_object OR unique_violation OR invalid_grant_operation THEN NULL;
-             END $$",
-        )
+               IF NOT pg_has_role(current_user, 'callboard_tenant', 'MEMBER') THEN
+                 EXECUTE format('GRANT callboard_tenant TO %I', current_user);
+               END IF;
+             EXCEPTION
+               WHEN duplicate_object OR unique_violation THEN NULL;
+               {NEEDS_SUPERUSER}
+             END $$"
+        ))
         .await?;
-        db.execute_unprepared(
+        // Only the tables that exist now, each with its policy below: a
+        // table added later is out of the role's reach until a migration
+        // grants it with a policy (fail closed).
+        db.execute_unprepared(&format!(
             "GRANT USAGE ON SCHEMA public TO callboard_tenant;
-             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO callboard_tenant;
-             ALTER DEFAULT PRIVILEGES IN SCHEMA public
-               GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO callboard_tenant;",
-        )
+             GRANT SELECT, INSERT, UPDATE, DELETE ON tenants, {} TO callboard_tenant;",
+            TENANT_TABLES.join(", ")
+        ))
         .await?;
         let mut sql = format!(
             "ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;

@@ -145,6 +145,53 @@ async fn an_unscoped_query_in_a_tenants_transaction_sees_only_that_tenants_rows(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_table_with_a_tenant_id_has_a_policy_and_nothing_else_is_granted() {
+    let Some(app) = postgres_app(module_path!()).await else {
+        return;
+    };
+    let rows = app
+        .db
+        .conn()
+        .query_all_raw(Statement::from_string(
+            app.db.backend(),
+            "SELECT c.table_name::text AS name, t.relrowsecurity AS rls,
+                    EXISTS (SELECT 1 FROM pg_policies p WHERE p.tablename = c.table_name) AS policy
+             FROM information_schema.columns c JOIN pg_class t ON t.relname = c.table_name
+             WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' ORDER BY 1",
+        ))
+        .await
+        .unwrap();
+    let mut tables: Vec<String> = Vec::new();
+    for row in rows {
+        let name: String = row.try_get("", "name").unwrap();
+        assert!(
+            row.try_get::<bool>("", "rls").unwrap(),
+            "{name} has row-level security"
+        );
+        assert!(
+            row.try_get::<bool>("", "policy").unwrap(),
+            "{name} has a policy"
+        );
+        tables.push(name);
+    }
+    let mut expected: Vec<String> = TENANT_TABLES.iter().map(|t| t.to_string()).collect();
+    expected.sort();
+    assert_eq!(tables, expected);
+
+    for table in ["login_attempts", "seaql_migrations"] {
+        let txn = app.db.conn().begin().await.unwrap();
+        txn.execute_unprepared("SET LOCAL ROLE callboard_tenant")
+            .await
+            .unwrap();
+        let denied = txn
+            .execute_unprepared(&format!("SELECT 1 FROM {table}"))
+            .await;
+        assert!(denied.is_err(), "{table} is out of the role's reach");
+        txn.rollback().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kpi_reads_run_under_row_level_security() {
     let Some(app) = postgres_app(module_path!()).await else {
         return;
