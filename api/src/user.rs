@@ -7,7 +7,7 @@
 //! it and set their own with `changePassword`.
 
 use crate::audit;
-use crate::auth::{Actor, login, password};
+use crate::auth::{Actor, ClientAddress, UserPrincipal, login, password};
 use crate::db::Db;
 use crate::domain::{GlobalId, NodeKind, TenantId};
 use crate::error::{ApiError, ApiResult};
@@ -217,21 +217,30 @@ pub async fn deactivate(
     Ok(row)
 }
 
+/// A password change by the signed-in user.
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
 /// Sets a user's own password, after checking the current one. Every other
-/// session of the user ends.
+/// session of the user ends. Wrong current passwords count towards the
+/// sign-in lockout, so a stolen access token cannot guess the password.
 pub async fn change_password(
     db: &Db,
-    tenant: TenantId,
-    id: Uuid,
-    session: Uuid,
-    current: String,
-    new: String,
+    user: &UserPrincipal,
+    client: &ClientAddress,
+    change: PasswordChange,
 ) -> ApiResult<()> {
-    password::check("newPassword", &new)?;
+    let (tenant, id, session) = (user.tenant, user.user_id, user.session_id);
+    password::check("newPassword", &change.new)?;
     let row = find(db.conn(), tenant, id).await?;
-    if !password::verify(row.password_hash.clone(), current).await? {
+    login::refuse_if_locked(db, &row.email, Some(tenant.uuid()), client).await?;
+    if !password::verify(row.password_hash.clone(), change.current).await? {
+        login::record_failure(db, &row.email, client).await?;
         return Err(ApiError::invalid("currentPassword", "is not your password"));
     }
+    let new = change.new;
     let hash = password::hash(new).await?;
     let (txn, _gate) = db.begin_write().await?;
     let mut active = row.into_active_model();

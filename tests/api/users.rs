@@ -380,3 +380,20 @@ db_test! {
         assert_eq!(data(&rest)["auditLog"], json!({ "entries": [{ "action": "API_KEY_CREATED" }], "hasNextPage": false }));
     }
 }
+
+db_test! {
+    async fn wrong_current_passwords_count_towards_the_lockout(app) {
+        let t = app.create_tenant("Acme").await;
+        let (_, password) = invite(&app, &t.key, "ana@example.com", "ANALYST", None).await;
+        let (access, _) = sign_in(&app, "ana@example.com", &password).await;
+        let change = "mutation($current: String!) { changePassword(currentPassword: $current, newPassword: \"a long new password\") }";
+        for _ in 0..5 {
+            let body = app.gql(Some(&access), change, json!({ "current": "a guess at it" })).await;
+            assert_eq!(error_code(&body), "BAD_USER_INPUT");
+        }
+        let locked = app.gql(Some(&access), change, json!({ "current": password })).await;
+        assert_eq!(error_code(&locked), "RATE_LIMITED", "{locked}");
+        assert_eq!(error_code(&login(&app, "ana@example.com", &password).await), "RATE_LIMITED");
+        assert!(data(&app.gql(Some(&access), &TENANT, json!({})).await)["tenant"].is_object(), "the session itself lives on");
+    }
+}

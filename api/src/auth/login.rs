@@ -58,18 +58,8 @@ pub async fn login(
     client: &ClientAddress,
 ) -> ApiResult<SignedIn> {
     let email = email.trim().to_lowercase();
-    let attempt_key = format!("{email} {}", client.0);
     let now = Utc::now();
-    if let Some(retry_at) = locked_until(db, &attempt_key, now).await? {
-        audit_refusal(db, &email, tenant, client).await?;
-        let seconds = (retry_at - now).num_seconds().max(1) as u64;
-        return Err(ApiError::RateLimited {
-            reason: format!(
-                "too many failed sign-ins for this email from this address; try again in {seconds} seconds"
-            ),
-            retry_after_secs: seconds,
-        });
-    }
+    refuse_if_locked(db, &email, tenant, client).await?;
     let mut candidates = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .filter(user::Column::Active.eq(true));
@@ -104,14 +94,7 @@ pub async fn login(
     let user = match open.len() {
         1 => open.remove(0),
         0 => {
-            let (_gate, conn) = (db.write_gate().await, db.conn());
-            login_attempt::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                attempt_key: Set(attempt_key),
-                at: Set(now),
-            }
-            .insert(conn)
-            .await?;
+            record_failure(db, &email, client).await?;
             return Err(ApiError::Unauthenticated(WRONG));
         }
         _ => {
@@ -123,7 +106,7 @@ pub async fn login(
     };
     let (txn, _gate) = db.begin_write().await?;
     login_attempt::Entity::delete_many()
-        .filter(login_attempt::Column::AttemptKey.eq(attempt_key))
+        .filter(login_attempt::Column::AttemptKey.eq(attempt_key(&email, client)))
         .exec(&txn)
         .await?;
     let session = user_session::ActiveModel {
@@ -138,6 +121,45 @@ pub async fn login(
     let signed_in = issue(&txn, user, session.id).await?;
     txn.commit().await?;
     Ok(signed_in)
+}
+
+fn attempt_key(email: &str, client: &ClientAddress) -> String {
+    format!("{email} {}", client.0)
+}
+
+/// RATE_LIMITED while `email` (lower-cased) is locked from `client`; the
+/// refusal is audited.
+pub async fn refuse_if_locked(
+    db: &Db,
+    email: &str,
+    tenant: Option<Uuid>,
+    client: &ClientAddress,
+) -> ApiResult<()> {
+    let now = Utc::now();
+    let Some(retry_at) = locked_until(db, &attempt_key(email, client), now).await? else {
+        return Ok(());
+    };
+    audit_refusal(db, email, tenant, client).await?;
+    let seconds = (retry_at - now).num_seconds().max(1) as u64;
+    Err(ApiError::RateLimited {
+        reason: format!(
+            "too many failed sign-ins for this email from this address; try again in {seconds} seconds"
+        ),
+        retry_after_secs: seconds,
+    })
+}
+
+/// Counts a wrong password for `email` (lower-cased) from `client`.
+pub async fn record_failure(db: &Db, email: &str, client: &ClientAddress) -> ApiResult<()> {
+    let _gate = db.write_gate().await;
+    login_attempt::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        attempt_key: Set(attempt_key(email, client)),
+        at: Set(Utc::now()),
+    }
+    .insert(db.conn())
+    .await?;
+    Ok(())
 }
 
 /// When the lock on `key` lifts, if it is locked now.

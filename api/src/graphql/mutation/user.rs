@@ -7,7 +7,7 @@ use crate::domain::{GlobalId, NodeKind};
 use crate::error::ApiError;
 use crate::graphql::ContextExt;
 use crate::graphql::types::{InviteUserPayload, SignInPayload, User};
-use crate::user::{self as service, NewUser};
+use crate::user::{self as service, NewUser, PasswordChange};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::enums::UserRole;
 use uuid::Uuid;
@@ -70,7 +70,8 @@ impl UserMutation {
     }
 
     /// Sets the caller's password (at least 12 characters); the caller's
-    /// other sessions end.
+    /// other sessions end. Wrong current passwords count towards the
+    /// sign-in lockout.
     async fn change_password(
         &self,
         ctx: &Context<'_>,
@@ -78,15 +79,11 @@ impl UserMutation {
         new_password: String,
     ) -> Result<bool> {
         let user = ctx.auth()?.require_user()?;
-        service::change_password(
-            ctx.db()?,
-            user.tenant,
-            user.user_id,
-            user.session_id,
-            current_password,
-            new_password,
-        )
-        .await?;
+        let change = PasswordChange {
+            current: current_password,
+            new: new_password,
+        };
+        service::change_password(ctx.db()?, user, &ctx.client_address(), change).await?;
         Ok(true)
     }
 
