@@ -270,3 +270,36 @@ pub async fn change_password(
     txn.commit().await?;
     Ok(())
 }
+
+/// The demo's ADMIN user `email`, created if missing, with a fresh random
+/// password each time (only hashes are stored). Returns the password.
+pub async fn reset_demo_admin(db: &Db, tenant: TenantId, email: &str) -> ApiResult<String> {
+    let existing = user::Entity::find()
+        .filter(user::Column::TenantId.eq(tenant.uuid()))
+        .filter(user::Column::Email.eq(email))
+        .one(db.conn())
+        .await?;
+    let row = match existing {
+        Some(row) => row,
+        None => {
+            let new = NewUser {
+                email: email.to_owned(),
+                name: "Demo admin".into(),
+                role: UserRole::Admin,
+                agent_id: None,
+            };
+            return Ok(invite(db, tenant, Actor::Operator, new).await?.password);
+        }
+    };
+    let fresh = password::generate();
+    let hash = password::hash(fresh.clone()).await?;
+    let (txn, _gate) = db.begin_write().await?;
+    let mut active = row.into_active_model();
+    active.password_hash = Set(Some(hash));
+    active.active = Set(true);
+    active.role = Set(UserRole::Admin);
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(fresh)
+}
