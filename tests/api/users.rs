@@ -162,9 +162,17 @@ db_test! {
             let app = &app;
             async move { gql_from(app, address, LOGIN, json!({ "email": "ANA@example.com", "password": password })).await }
         };
+        let stale = entity::login_attempt::ActiveModel {
+            id: sea_orm::ActiveValue::Set(uuid::Uuid::now_v7()),
+            attempt_key: sea_orm::ActiveValue::Set("old@example.com 192.0.2.1".into()),
+            at: sea_orm::ActiveValue::Set(chrono::Utc::now() - chrono::Duration::minutes(16)),
+        };
+        sea_orm::ActiveModelTrait::insert(stale, app.db.conn()).await.unwrap();
         for _ in 0..5 {
             assert_eq!(error_code(&attempt("203.0.113.7", "wrong password!".into()).await), "UNAUTHENTICATED");
         }
+        let kept = app.db.conn().query_all_raw(Statement::from_string(app.db.backend(), "SELECT attempt_key FROM login_attempts")).await.unwrap();
+        assert_eq!(kept.len(), 5, "failures too old to count are forgotten");
         let locked = attempt("203.0.113.7", password.clone()).await;
         assert_eq!(error_code(&locked), "RATE_LIMITED", "{locked}");
         let retry = locked["errors"][0]["extensions"]["retryAfter"].as_u64().unwrap();

@@ -149,16 +149,23 @@ pub async fn refuse_if_locked(
     })
 }
 
-/// Counts a wrong password for `email` (lower-cased) from `client`.
+/// Counts a wrong password for `email` (lower-cased) from `client`, and
+/// forgets failures too old to count, so the table holds one window's worth.
 pub async fn record_failure(db: &Db, email: &str, client: &ClientAddress) -> ApiResult<()> {
-    let _gate = db.write_gate().await;
+    let now = Utc::now();
+    let (txn, _gate) = db.begin_write().await?;
+    login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::At.lt(now - WINDOW))
+        .exec(&txn)
+        .await?;
     login_attempt::ActiveModel {
         id: Set(Uuid::now_v7()),
         attempt_key: Set(attempt_key(email, client)),
-        at: Set(Utc::now()),
+        at: Set(now),
     }
-    .insert(db.conn())
+    .insert(&txn)
     .await?;
+    txn.commit().await?;
     Ok(())
 }
 
