@@ -132,6 +132,18 @@ impl Db {
         let txn = self.conn.begin().await?;
         Ok((txn, gate))
     }
+
+    /// Begins a write transaction of one tenant: `begin_write`, then
+    /// `scope_to_tenant`, so on PostgreSQL row-level security holds the
+    /// whole transaction to that tenant's rows.
+    pub async fn begin_tenant_write(
+        &self,
+        tenant: uuid::Uuid,
+    ) -> Result<(sea_orm::DatabaseTransaction, Option<MutexGuard<'_, ()>>), sea_orm::DbErr> {
+        let (txn, gate) = self.begin_write().await?;
+        scope_to_tenant(&txn, tenant).await?;
+        Ok((txn, gate))
+    }
 }
 
 /// Scopes transaction `txn` to `tenant` under PostgreSQL's row-level

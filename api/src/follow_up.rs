@@ -59,7 +59,7 @@ pub async fn create(db: &Db, access: &Access, new: NewFollowUp) -> ApiResult<fol
         }
     }
     let now = Utc::now();
-    let (txn, _gate) = db.begin_write().await?;
+    let (txn, _gate) = db.begin_tenant_write(tenant).await?;
     let row = follow_up::ActiveModel {
         tenant_id: Set(tenant),
         id: Set(Uuid::now_v7()),
@@ -89,7 +89,7 @@ pub async fn update(
     change: FollowUpChange,
 ) -> ApiResult<follow_up::Model> {
     let remark_change = change.remark.map(|r| remark(Some(r))).transpose()?;
-    let (txn, _gate) = db.begin_write().await?;
+    let (txn, _gate) = db.begin_tenant_write(access.tenant.uuid()).await?;
     let row = follow_up::Entity::find_by_id((access.tenant.uuid(), id))
         .one(&txn)
         .await?

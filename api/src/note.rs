@@ -25,7 +25,7 @@ pub async fn add(
         .await?
         .filter(|call| access.sees_call_of(call.agent_id))
         .ok_or(ApiError::NotFound("call"))?;
-    let (txn, _gate) = db.begin_write().await?;
+    let (txn, _gate) = db.begin_tenant_write(access.tenant.uuid()).await?;
     let note = call_note::ActiveModel {
         tenant_id: Set(access.tenant.uuid()),
         id: Set(Uuid::now_v7()),

@@ -83,7 +83,7 @@ pub async fn invite(db: &Db, tenant: TenantId, actor: Actor, new: NewUser) -> Ap
     check_len("name", &name, 1, 200)?;
     let first_password = password::generate();
     let hash = password::hash(first_password.clone()).await?;
-    let (txn, _gate) = db.begin_write().await?;
+    let (txn, _gate) = db.begin_tenant_write(tenant.uuid()).await?;
     check_agent(&txn, tenant, new.role, new.agent_id).await?;
     let taken = user::Entity::find()
         .filter(user::Column::TenantId.eq(tenant.uuid()))
@@ -158,7 +158,7 @@ pub async fn update_role(
     role: UserRole,
     agent_id: Option<Uuid>,
 ) -> ApiResult<user::Model> {
-    let (txn, _gate) = db.begin_write().await?;
+    let (txn, _gate) = db.begin_tenant_write(tenant.uuid()).await?;
     let row = find(&txn, tenant, id).await?;
     check_agent(&txn, tenant, role, agent_id).await?;
     if row.role == role && row.agent_id == agent_id {
@@ -194,7 +194,7 @@ pub async fn deactivate(
     if actor.user() == Some(id) {
         return Err(ApiError::invalid("id", "you cannot deactivate yourself"));
     }
-    let (txn, _gate) = db.begin_write().await?;
+    let (txn, _gate) = db.begin_tenant_write(tenant.uuid()).await?;
     let row = find(&txn, tenant, id).await?;
     if !row.active {
         return Ok(row);
@@ -242,7 +242,7 @@ pub async fn change_password(
     }
     let new = change.new;
     let hash = password::hash(new).await?;
-    let (txn, _gate) = db.begin_write().await?;
+    let (txn, _gate) = db.begin_tenant_write(tenant.uuid()).await?;
     let mut active = row.into_active_model();
     active.password_hash = Set(Some(hash));
     active.updated_at = Set(Utc::now());
@@ -293,7 +293,7 @@ pub async fn reset_demo_admin(db: &Db, tenant: TenantId, email: &str) -> ApiResu
     };
     let fresh = password::generate();
     let hash = password::hash(fresh.clone()).await?;
-    let (txn, _gate) = db.begin_write().await?;
+    let (txn, _gate) = db.begin_tenant_write(tenant.uuid()).await?;
     let mut active = row.into_active_model();
     active.password_hash = Set(Some(hash));
     active.active = Set(true);

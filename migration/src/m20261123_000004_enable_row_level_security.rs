@@ -1,8 +1,9 @@
 //! PostgreSQL only: row-level security as a second wall behind the
 //! application's own tenant filters.
 //!
-//! A `NOLOGIN` role `callboard_tenant` may read and write every table, but
-//! on each tenant-owned table a policy shows it only the rows of the tenant
+//! A `NOLOGIN` role `callboard_tenant` may read and write the tenant-owned
+//! tables and `tenants` (nothing else), and on each a policy shows it only
+//! the rows of the tenant
 //! named by the transaction-local setting `callboard.tenant_id`. The server
 //! connects as the tables' owner (which the policies do not bind) and drops
 //! to this role with `SET LOCAL ROLE` in the transactions it scopes to one

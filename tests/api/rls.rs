@@ -232,3 +232,59 @@ async fn kpi_reads_run_under_row_level_security() {
         "lists do not run under it (yet)"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ingest_and_peoples_writes_run_under_row_level_security() {
+    let Some(app) = postgres_app(module_path!()).await else {
+        return;
+    };
+    let (a, _) = two_tenants(&app).await;
+    let body = app
+        .gql(Some(&a.key), "{ calls { nodes { id } } }", json!({}))
+        .await;
+    let call = data(&body)["calls"]["nodes"][0]["id"].clone();
+    let event = json!({ "events": [crate::ingest::event("e-late", "c9", "INITIATED", 5)] });
+    let note = json!({ "callId": call, "body": "note" });
+
+    // Policies that refuse every write: if these paths run under them, they fail.
+    for table in ["call_events", "call_notes"] {
+        app.db
+            .conn()
+            .execute_unprepared(&format!(
+                "ALTER POLICY tenant_isolation ON {table} WITH CHECK (false)"
+            ))
+            .await
+            .unwrap();
+    }
+    let ingested = app
+        .gql(Some(&a.key), &INGEST_CALL_EVENTS, event.clone())
+        .await;
+    assert_eq!(error_code(&ingested), "INTERNAL", "{ingested}");
+    assert_eq!(
+        error_code(
+            &app.gql(Some(&a.key), crate::roles::ADD_NOTE, note.clone())
+                .await
+        ),
+        "INTERNAL"
+    );
+
+    for table in ["call_events", "call_notes"] {
+        app.db
+            .conn()
+            .execute_unprepared(&format!(
+                "ALTER POLICY tenant_isolation ON {table} WITH CHECK \
+                 (tenant_id = NULLIF(current_setting('callboard.tenant_id', true), '')::uuid)"
+            ))
+            .await
+            .unwrap();
+    }
+    let ingested = app.gql(Some(&a.key), &INGEST_CALL_EVENTS, event).await;
+    assert_eq!(
+        data(&ingested)["ingestCallEvents"]["accepted"],
+        1,
+        "{ingested}"
+    );
+    assert!(
+        data(&app.gql(Some(&a.key), crate::roles::ADD_NOTE, note).await)["addCallNote"].is_object()
+    );
+}

@@ -71,7 +71,11 @@ impl TenantMutation {
             scopes: input.scopes,
             persisted_only: input.persisted_only,
         };
-        let (txn, _gate) = ctx.db()?.begin_write().await.map_err(ApiError::from)?;
+        let (txn, _gate) = ctx
+            .db()?
+            .begin_tenant_write(access.tenant.uuid())
+            .await
+            .map_err(ApiError::from)?;
         let created = service::create_api_key(&txn, access.tenant, new).await?;
         audit::record(
             &txn,
@@ -96,7 +100,11 @@ impl TenantMutation {
         let key_id =
             GlobalId::decode_as(&id, NodeKind::ApiKey).ok_or(ApiError::NotFound("api key"))?;
         let started = chrono::Utc::now();
-        let (txn, _gate) = ctx.db()?.begin_write().await.map_err(ApiError::from)?;
+        let (txn, _gate) = ctx
+            .db()?
+            .begin_tenant_write(access.tenant.uuid())
+            .await
+            .map_err(ApiError::from)?;
         let key = service::revoke_api_key(&txn, access.tenant, key_id).await?;
         // Revoking a revoked key changes nothing, and is not audited again.
         if key.revoked_at.is_some_and(|at| at >= started) {
