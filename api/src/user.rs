@@ -36,6 +36,10 @@ pub struct Invited {
     pub password: String,
 }
 
+fn taken() -> ApiError {
+    ApiError::Conflict("a user with this email already exists".into())
+}
+
 fn global(id: Uuid) -> Option<String> {
     Some(GlobalId::new(NodeKind::User, id).encode())
 }
@@ -92,9 +96,7 @@ pub async fn invite(db: &Db, tenant: TenantId, actor: Actor, new: NewUser) -> Ap
         .await?
         .is_some();
     if taken {
-        return Err(ApiError::Conflict(
-            "a user with this email already exists".into(),
-        ));
+        return Err(self::taken());
     }
     let now = Utc::now();
     let row = user::ActiveModel {
@@ -110,7 +112,12 @@ pub async fn invite(db: &Db, tenant: TenantId, actor: Actor, new: NewUser) -> Ap
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|error| match error.sql_err() {
+        // A concurrent invitation of the same email got there first.
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => self::taken(),
+        _ => ApiError::from(error),
+    })?;
     audit::record(
         &txn,
         tenant,

@@ -405,3 +405,16 @@ db_test! {
         assert!(data(&app.gql(Some(&access), &TENANT, json!({})).await)["tenant"].is_object(), "the session itself lives on");
     }
 }
+
+db_test! {
+    async fn concurrent_invitations_of_one_email_create_one_user(app) {
+        let t = app.create_tenant("Acme").await;
+        let input = json!({ "input": { "email": "ana@example.com", "name": "Ana", "role": "ANALYST" } });
+        let bodies = futures::future::join_all((0..6).map(|_| app.gql(Some(&t.key), INVITE, input.clone()))).await;
+        let created = bodies.iter().filter(|b| b["errors"].is_null()).count();
+        assert_eq!(created, 1, "{bodies:?}");
+        for body in bodies.iter().filter(|b| !b["errors"].is_null()) {
+            assert_eq!(error_code(body), "CONFLICT", "{body}");
+        }
+    }
+}
