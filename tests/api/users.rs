@@ -175,6 +175,7 @@ db_test! {
         assert_eq!(kept.len(), 5, "failures too old to count are forgotten");
         let locked = attempt("203.0.113.7", password.clone()).await;
         assert_eq!(error_code(&locked), "RATE_LIMITED", "{locked}");
+        assert_eq!(error_code(&attempt("203.0.113.7", password.clone()).await), "RATE_LIMITED", "still locked");
         let retry = locked["errors"][0]["extensions"]["retryAfter"].as_u64().unwrap();
         assert!((800..=900).contains(&retry), "{retry}");
         assert!(locked["errors"][0]["message"].as_str().unwrap().contains("too many failed sign-ins"));
@@ -185,7 +186,7 @@ db_test! {
         assert_eq!(error_code(&unknown), "UNAUTHENTICATED");
 
         let actions = audit_actions(&app, &t.key).await;
-        assert_eq!(actions.iter().filter(|a| *a == "LOGIN_REFUSED").count(), 1, "{actions:?}");
+        assert_eq!(actions.iter().filter(|a| *a == "LOGIN_REFUSED").count(), 1, "audited once a window: {actions:?}");
         let log = app.gql(Some(&t.key), AUDIT, json!({})).await;
         let refused = data(&log)["auditLog"]["entries"].as_array().unwrap().iter().find(|e| e["action"] == "LOGIN_REFUSED").unwrap().clone();
         assert_eq!(refused["target"], "ana@example.com");

@@ -21,7 +21,7 @@ use crate::domain::{GlobalId, NodeKind, TenantId};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::AuditAction;
-use entity::{login_attempt, refresh_token, tenant, user, user_session};
+use entity::{audit_log, login_attempt, refresh_token, tenant, user, user_session};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -185,7 +185,8 @@ async fn locked_until(db: &Db, key: &str, now: DateTime<Utc>) -> ApiResult<Optio
     Ok(recent.last().map(|oldest| oldest.at + WINDOW))
 }
 
-/// Audits a refused sign-in in each tenant with a user of that email.
+/// Audits a refused sign-in in each tenant with a user of that email, once
+/// per email and address within a window.
 async fn audit_refusal(
     db: &Db,
     email: &str,
@@ -202,7 +203,22 @@ async fn audit_refusal(
         return Ok(());
     }
     let (_gate, conn) = (db.write_gate().await, db.conn());
+    let since = Utc::now() - WINDOW;
     for user in users {
+        // One entry per email and address a window: a locked-out client
+        // that keeps trying must not flood the log.
+        let recorded = audit_log::Entity::find()
+            .filter(audit_log::Column::TenantId.eq(user.tenant_id))
+            .filter(audit_log::Column::Action.eq(AuditAction::LoginRefused))
+            .filter(audit_log::Column::Target.eq(email))
+            .filter(audit_log::Column::At.gt(since))
+            .all(conn)
+            .await?
+            .iter()
+            .any(|entry| entry.detail["address"] == client.0.as_str());
+        if recorded {
+            continue;
+        }
         audit::record(
             conn,
             TenantId::from_verified(user.tenant_id),
