@@ -107,8 +107,10 @@ db_test! {
                 let text = body.to_string();
                 assert!(a_ids.iter().all(|id| !text.contains(id.as_str())), "{text}");
             }
-            let suspend = app.gql(Some(credential), "mutation($id: ID!) { suspendTenant(id: $id) { id } }", json!({ "id": of_a.tenant })).await;
-            assert_eq!(error_code(&suspend), "FORBIDDEN");
+            for operator_only in ["mutation($id: ID!) { suspendTenant(id: $id) { id } }", "mutation($id: ID!) { resumeTenant(id: $id) { id } }"] {
+                let body = app.gql(Some(credential), operator_only, json!({ "id": of_a.tenant })).await;
+                assert_eq!(error_code(&body), "FORBIDDEN");
+            }
         }
 
         // A is unchanged: its key, user, follow-up and call are as they were.
@@ -163,4 +165,147 @@ db_test! {
         let unfiltered = app.gql(Some(&b.key), query, json!({ "range": range(), "f": null, "agent": of_b.agent })).await;
         assert_eq!(data(&unfiltered)["kpis"]["totalCalls"], 2, "B counts its own two calls only");
     }
+}
+
+/// Root fields taking an id, directly or in an input object, and where
+/// their two-tenant test is. A new such field fails
+/// `every_root_field_taking_an_id_has_an_isolation_test` until it is added
+/// here with its test.
+const COVERED: &[(&str, &str)] = &[
+    (
+        "Query.node",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Query.agent",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Query.call",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Query.contact",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Query.campaign",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Query.followUp",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Query.calls",
+        "read_tenancy::filters_naming_another_tenants_rows_match_nothing",
+    ),
+    (
+        "Query.followUps",
+        "read_tenancy::filters_naming_another_tenants_rows_match_nothing",
+    ),
+    (
+        "Query.kpis",
+        "isolation::kpis_filtered_by_another_tenants_agents_and_campaigns_count_zero",
+    ),
+    (
+        "Query.kpiSeries",
+        "isolation::kpis_filtered_by_another_tenants_agents_and_campaigns_count_zero",
+    ),
+    (
+        "Query.kpiBreakdown",
+        "isolation::kpis_filtered_by_another_tenants_agents_and_campaigns_count_zero",
+    ),
+    (
+        "Mutation.login",
+        "users::one_email_in_two_tenants_signs_in_by_password_or_by_tenant",
+    ),
+    (
+        "Mutation.revokeApiKey",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Mutation.inviteUser",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Mutation.updateUserRole",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Mutation.deactivateUser",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Mutation.addCallNote",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Mutation.createFollowUp",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Mutation.updateFollowUp",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    // Operator only: a tenant's credential is FORBIDDEN whatever the id.
+    (
+        "Mutation.suspendTenant",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+    (
+        "Mutation.resumeTenant",
+        "isolation::another_tenants_ids_get_nothing_in_any_query_or_mutation",
+    ),
+];
+
+#[tokio::test]
+async fn every_root_field_taking_an_id_has_an_isolation_test() {
+    let schema = api::graphql::schema::build_schema(None, &api::config::ServerConfig::for_tests());
+    let introspection = r#"{ __schema {
+      queryType { fields { name args { type { ...T } } } }
+      mutationType { fields { name args { type { ...T } } } }
+      types { name inputFields { type { ...T } } }
+    } }
+    fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }"#;
+    let response = schema.execute(introspection).await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let data = response.data.into_json().unwrap();
+    let named = |ty: &Value| -> String {
+        let mut ty = ty;
+        while ty["name"].is_null() {
+            ty = &ty["ofType"];
+        }
+        ty["name"].as_str().unwrap().to_owned()
+    };
+    let inputs_with_ids: Vec<String> = data["__schema"]["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| {
+            t["inputFields"]
+                .as_array()
+                .is_some_and(|fields| fields.iter().any(|f| named(&f["type"]) == "ID"))
+        })
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect();
+    let mut taking_ids = Vec::new();
+    for (root, kind) in [("Query", "queryType"), ("Mutation", "mutationType")] {
+        for field in data["__schema"][kind]["fields"].as_array().unwrap() {
+            let takes_id = field["args"].as_array().unwrap().iter().any(|arg| {
+                let name = named(&arg["type"]);
+                name == "ID" || inputs_with_ids.contains(&name)
+            });
+            if takes_id {
+                taking_ids.push(format!("{root}.{}", field["name"].as_str().unwrap()));
+            }
+        }
+    }
+    taking_ids.sort();
+    let mut covered: Vec<String> = COVERED.iter().map(|(field, _)| field.to_string()).collect();
+    covered.sort();
+    assert_eq!(
+        taking_ids, covered,
+        "root fields taking an id vs those with a two-tenant test"
+    );
 }
