@@ -232,6 +232,39 @@ mod tests {
     }
 
     #[test]
+    fn expired_unsigned_and_foreign_tokens_are_refused() {
+        let now = Utc::now().timestamp();
+        let claims = Claims {
+            sub: Uuid::now_v7(),
+            tid: Uuid::now_v7(),
+            sid: Uuid::now_v7(),
+            role: UserRole::Admin,
+            agent: None,
+            iss: ISSUER.into(),
+            iat: now - 3600,
+            exp: now - 1,
+            jti: Uuid::now_v7(),
+        };
+        let header = Header::new(Algorithm::HS256);
+        let expired = jsonwebtoken::encode(&header, &claims, &keys().encoding).unwrap();
+        assert!(verify_access(&expired).is_none(), "expired");
+
+        let live = Claims {
+            exp: now + 600,
+            ..claims
+        };
+        let foreign_key = EncodingKey::from_secret(b"some other deployment's secret key!");
+        let foreign = jsonwebtoken::encode(&header, &live, &foreign_key).unwrap();
+        assert!(verify_access(&foreign).is_none(), "signed with another key");
+
+        let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&live).unwrap());
+        let unsigned = format!("{}.{body}.", URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#));
+        assert!(verify_access(&unsigned).is_none(), "alg none");
+        let genuine = jsonwebtoken::encode(&header, &live, &keys().encoding).unwrap();
+        assert!(verify_access(&genuine).is_some());
+    }
+
+    #[test]
     fn refresh_tokens_carry_their_ids() {
         let tenant = TenantId::from_verified(Uuid::now_v7());
         let id = Uuid::now_v7();
