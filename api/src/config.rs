@@ -115,6 +115,9 @@ pub struct ServerConfig {
     /// and `callboard demo` sets `Guided`.
     #[arg(skip)]
     pub playground: PlaygroundPreset,
+    /// How users' access tokens are signed.
+    #[command(flatten)]
+    pub tokens: crate::auth::token::TokenConfig,
 }
 
 /// Settings of the database connection.
@@ -151,6 +154,7 @@ impl ServerConfig {
             request_timeout_secs: 30,
             log_format: LogFormat::Text,
             playground: PlaygroundPreset::Blank,
+            tokens: Default::default(),
         }
     }
 }

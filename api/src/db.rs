@@ -7,7 +7,9 @@ use crate::config::DatabaseConfig;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend, TransactionTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait,
+};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -162,6 +164,42 @@ impl Db {
         let txn = self.conn.begin().await?;
         Ok((txn, gate))
     }
+
+    /// Begins a write transaction of one tenant: `begin_write`, then
+    /// `scope_to_tenant`, so on PostgreSQL row-level security holds the
+    /// whole transaction to that tenant's rows.
+    pub async fn begin_tenant_write(
+        &self,
+        tenant: uuid::Uuid,
+    ) -> Result<(sea_orm::DatabaseTransaction, Option<MutexGuard<'_, ()>>), sea_orm::DbErr> {
+        let (txn, gate) = self.begin_write().await?;
+        scope_to_tenant(&txn, tenant).await?;
+        Ok((txn, gate))
+    }
+}
+
+/// Scopes transaction `txn` to `tenant` under PostgreSQL's row-level
+/// security: the transaction drops to the role `callboard_tenant` and names
+/// its tenant, so even a statement that forgot its tenant filter sees and
+/// writes that tenant's rows only (migration
+/// `m20261123_000004_enable_row_level_security`). Both settings end with the
+/// transaction. On SQLite, which has no row-level security, it does nothing.
+pub async fn scope_to_tenant<C: ConnectionTrait>(
+    txn: &C,
+    tenant: uuid::Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    // `set_config(.., true)` is `SET LOCAL`, and one statement does both.
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT set_config('role', 'callboard_tenant', true), \
+                set_config('callboard.tenant_id', $1, true)",
+        [tenant.to_string().into()],
+    ))
+    .await?;
+    Ok(())
 }
 
 /// The TCP port of a PostgreSQL URL that connects over TCP (not a socket).

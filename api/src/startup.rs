@@ -19,6 +19,7 @@ pub struct Application {
 impl Application {
     /// Builds the router over a connected, migrated database and binds.
     pub async fn build(config: ServerConfig, db: Db) -> anyhow::Result<Self> {
+        crate::auth::token::install(&config.tokens);
         let schema = build_schema(Some(db.clone()), &config);
         let state = AppState {
             db,

@@ -10,7 +10,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub call_id: Uuid,
+    /// The user who wrote it, or:
     pub author_user_id: Option<Uuid>,
+    /// the API key that added it.
+    pub author_key_id: Option<Uuid>,
     #[sea_orm(column_type = "Text")]
     pub body: String,
     pub created_at: DateTimeUtc,

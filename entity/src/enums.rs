@@ -357,3 +357,75 @@ mod tests {
         assert_eq!(CallStatus::InProgress.outcome_event(), None);
     }
 }
+
+/// Who performed an audited action.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ActorKind {
+    /// A dashboard user.
+    #[sea_orm(string_value = "USER")]
+    User,
+    /// A tenant API key.
+    #[sea_orm(string_value = "API_KEY")]
+    ApiKey,
+    /// The platform operator.
+    #[sea_orm(string_value = "OPERATOR")]
+    Operator,
+    /// Someone not signed in (a refused sign-in, a reused refresh token).
+    #[sea_orm(string_value = "ANONYMOUS")]
+    Anonymous,
+}
+
+/// A security-relevant action recorded in the audit log.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuditAction {
+    #[sea_orm(string_value = "API_KEY_CREATED")]
+    ApiKeyCreated,
+    #[sea_orm(string_value = "API_KEY_REVOKED")]
+    ApiKeyRevoked,
+    #[sea_orm(string_value = "USER_INVITED")]
+    UserInvited,
+    #[sea_orm(string_value = "USER_ROLE_CHANGED")]
+    UserRoleChanged,
+    #[sea_orm(string_value = "USER_DEACTIVATED")]
+    UserDeactivated,
+    #[sea_orm(string_value = "PASSWORD_CHANGED")]
+    PasswordChanged,
+    /// A sign-in refused because of too many failed attempts.
+    #[sea_orm(string_value = "LOGIN_REFUSED")]
+    LoginRefused,
+    /// A spent refresh token was presented again; its session was revoked.
+    #[sea_orm(string_value = "REFRESH_TOKEN_REUSED")]
+    RefreshTokenReused,
+    #[sea_orm(string_value = "TENANT_SUSPENDED")]
+    TenantSuspended,
+    #[sea_orm(string_value = "TENANT_RESUMED")]
+    TenantResumed,
+}

@@ -16,7 +16,14 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub remark: Option<String>,
     pub status: FollowUpStatus,
+    /// The user who created it, or:
     pub created_by_user_id: Option<Uuid>,
+    /// the API key that created it.
+    pub created_by_key_id: Option<Uuid>,
+    /// The user who last changed it, or:
+    pub updated_by_user_id: Option<Uuid>,
+    /// the API key that last changed it.
+    pub updated_by_key_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,6 +8,7 @@
 
 pub mod agent;
 pub mod api_key;
+pub mod audit_log;
 pub mod call;
 pub mod call_event;
 pub mod call_note;
@@ -16,16 +17,20 @@ pub mod contact;
 pub mod enums;
 pub mod follow_up;
 pub mod lead_analysis;
+pub mod login_attempt;
 pub mod persisted_document;
+pub mod refresh_token;
 pub mod tenant;
 pub mod transcript;
 pub mod transcript_segment;
 pub mod user;
+pub mod user_session;
 
 pub mod prelude {
     //! The entities under their table-ish names.
     pub use super::agent::Entity as Agent;
     pub use super::api_key::Entity as ApiKey;
+    pub use super::audit_log::Entity as AuditLog;
     pub use super::call::Entity as Call;
     pub use super::call_event::Entity as CallEvent;
     pub use super::call_note::Entity as CallNote;
@@ -37,4 +42,5 @@ pub mod prelude {
     pub use super::transcript::Entity as Transcript;
     pub use super::transcript_segment::Entity as TranscriptSegment;
     pub use super::user::Entity as User;
+    pub use super::user_session::Entity as UserSession;
 }

@@ -17,6 +17,8 @@ mod m20250101_000003_create_call;
 pub mod m20250101_000004_create_kpi_rollups;
 mod m20261123_000001_create_list_indexes;
 mod m20261123_000002_create_persisted_documents;
+mod m20261123_000003_create_user_sessions;
+pub mod m20261123_000004_enable_row_level_security;
 
 /// Runs callboard's migrations in order.
 pub struct Migrator;
@@ -31,6 +33,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20250101_000004_create_kpi_rollups::Migration),
             Box::new(m20261123_000001_create_list_indexes::Migration),
             Box::new(m20261123_000002_create_persisted_documents::Migration),
+            Box::new(m20261123_000003_create_user_sessions::Migration),
+            Box::new(m20261123_000004_enable_row_level_security::Migration),
         ]
     }
 }

@@ -198,6 +198,9 @@ pub async fn insert_follow_up(
         remark: Set(Some(format!("due at {due_second}"))),
         status: Set(status),
         created_by_user_id: Set(None),
+        created_by_key_id: Set(None),
+        updated_by_user_id: Set(None),
+        updated_by_key_id: Set(None),
         created_at: Set(Utc::now()),
         updated_at: Set(Utc::now()),
     }
@@ -221,6 +224,7 @@ pub async fn insert_note(
         id: Set(uuid::Uuid::now_v7()),
         call_id: Set(call),
         author_user_id: Set(None),
+        author_key_id: Set(None),
         body: Set(body.into()),
         created_at: Set(at(second)),
     }

@@ -70,9 +70,11 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 
 const UNKNOWN: &str = "unknown or revoked credential";
 
-/// Turns a bearer credential into an `AuthContext`. Never fails: an unknown,
-/// revoked or suspended credential yields `Principal::Rejected`, which every
-/// protected field reports as UNAUTHENTICATED.
+/// Turns a bearer credential into an `AuthContext`: the operator secret, an
+/// API key (`cbk_...`), or else a user's access token. Fails only when the
+/// database cannot be asked: an unknown, revoked, expired or suspended
+/// credential yields `Principal::Rejected`, which every protected field
+/// reports as UNAUTHENTICATED.
 pub async fn authenticate(
     db: &Db,
     operator_secret: Option<&Secret>,
@@ -88,10 +90,12 @@ pub async fn authenticate(
             principal: Principal::Operator,
         });
     }
-    let principal = match verify_key(db, bearer).await? {
-        Some(key) => Principal::ApiKey(key),
-        None => Principal::Rejected(UNKNOWN),
+    let principal = if bearer.starts_with(PREFIX) {
+        verify_key(db, bearer).await?.map(Principal::ApiKey)
+    } else {
+        super::user::verify(db, bearer).await?.map(Principal::User)
     };
+    let principal = principal.unwrap_or(Principal::Rejected(UNKNOWN));
     Ok(AuthContext { principal })
 }
 

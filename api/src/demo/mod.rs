@@ -21,6 +21,9 @@ const EXAMPLE_OPERATIONS: &str = include_str!("../../../docs/examples/operations
 /// The demo tenant's name; the demo finds its data again by it.
 pub const DEMO_TENANT: &str = "Acme Lending (demo)";
 
+/// The email of the demo's ADMIN user; each start gives it a new password.
+pub const DEMO_ADMIN: &str = "admin@demo.callboard.dev";
+
 pub use data::{DemoStats, seed};
 
 /// Prepares (first run: seeds) the demo database and serves it.
@@ -93,6 +96,7 @@ pub async fn run(data: &Path, reset: bool, mut server: ServerConfig) -> anyhow::
     crate::persisted::Registry::default()
         .register(db.conn(), tenant_id, &reads)
         .await?;
+    let admin_password = crate::user::reset_demo_admin(&db, tenant_id, DEMO_ADMIN).await?;
     let operator = match &server.admin_secret {
         Some(secret) => secret.clone(),
         None => {
@@ -117,6 +121,7 @@ pub async fn run(data: &Path, reset: bool, mut server: ServerConfig) -> anyhow::
     println!("  GraphQL endpoint: {url}");
     println!("  Demo API key:     {}", key.secret);
     println!("  Operator secret:  {}", operator.expose());
+    println!("  Demo user:        {DEMO_ADMIN} / {admin_password} (ADMIN; sign in with `login`)");
     println!();
     println!("  From a shell:");
     println!(

@@ -7,14 +7,13 @@ pub mod query;
 pub mod schema;
 pub mod types;
 
-use crate::auth::AuthContext;
+use crate::auth::{Access, AuthContext, Capability, ClientAddress};
 use crate::db::Db;
 use crate::domain::TenantId;
 use crate::error::{ApiError, ApiResult};
 use crate::read::page::PageLimits;
 use async_graphql::Context;
 use async_graphql::dataloader::DataLoader;
-use entity::enums::ApiKeyScope;
 
 /// Per-request access to what `http/` and `build_schema` put into the context.
 pub trait ContextExt {
@@ -22,10 +21,16 @@ pub trait ContextExt {
     fn db(&self) -> ApiResult<&Db>;
     /// The verified caller.
     fn auth(&self) -> ApiResult<&AuthContext>;
-    /// The caller's tenant, if its credential grants `scope`.
-    fn tenant(&self, scope: ApiKeyScope) -> ApiResult<TenantId> {
-        self.auth()?.require_scope(scope)
+    /// The caller's access, if its credential grants `capability`.
+    fn access(&self, capability: Capability) -> ApiResult<Access> {
+        self.auth()?.require(capability)
     }
+    /// The caller's tenant, if its credential grants `capability`.
+    fn tenant(&self, capability: Capability) -> ApiResult<TenantId> {
+        Ok(self.access(capability)?.tenant)
+    }
+    /// Where the request comes from (`unknown` outside `http/`).
+    fn client_address(&self) -> ClientAddress;
     /// This request's batch loader of type `T` (see `loaders`).
     fn loader<T: Send + Sync + 'static>(&self) -> ApiResult<&DataLoader<T>>;
     /// Page sizes of every list.
@@ -44,6 +49,12 @@ impl ContextExt for Context<'_> {
         static ANONYMOUS: std::sync::LazyLock<AuthContext> =
             std::sync::LazyLock::new(AuthContext::anonymous);
         Ok(self.data_opt::<AuthContext>().unwrap_or(&ANONYMOUS))
+    }
+
+    fn client_address(&self) -> ClientAddress {
+        self.data_opt::<ClientAddress>()
+            .cloned()
+            .unwrap_or_else(|| ClientAddress("unknown".into()))
     }
 
     fn loader<T: Send + Sync + 'static>(&self) -> ApiResult<&DataLoader<T>> {

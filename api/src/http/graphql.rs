@@ -9,7 +9,7 @@
 use super::wire::{self, Incoming, MediaType};
 use super::{AppState, guard, persisted, playground};
 use crate::auth::api_key::authenticate;
-use crate::auth::{AuthContext, Principal};
+use crate::auth::{AuthContext, ClientAddress, Principal};
 use crate::graphql::loaders;
 use crate::telemetry::prometheus;
 use async_graphql::parser::types::OperationType;
@@ -167,7 +167,10 @@ async fn run(
         }
     }
 
-    let mut request = request.data(auth).data(state.registry.clone());
+    let mut request = request
+        .data(auth)
+        .data(state.registry.clone())
+        .data(ClientAddress::of(&envelope.headers, envelope.client));
     if !state.limits.introspection {
         request = request.disable_introspection();
     }

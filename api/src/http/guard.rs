@@ -79,8 +79,8 @@ fn walk(set: &SelectionSet, inspection: &mut Inspection) {
     }
 }
 
-/// Requests per credential: a token bucket per key id, user or client
-/// address, in this process (each replica counts its own; see
+/// Requests per credential: a token bucket per API key, per user, or per
+/// client address for requests without a valid credential, in this process (each replica counts its own; see
 /// docs/operations.md).
 pub struct RateLimiter {
     limiter: Option<DefaultKeyedRateLimiter<String>>,
@@ -119,6 +119,7 @@ impl RateLimiter {
 fn caller(auth: &AuthContext, client: Option<IpAddr>) -> String {
     match &auth.principal {
         Principal::ApiKey(key) => format!("key:{}", key.key_id),
+        Principal::User(user) => format!("user:{}", user.user_id),
         Principal::Operator => "operator".to_owned(),
         _ => match client {
             Some(address) => format!("address:{address}"),

@@ -57,11 +57,14 @@ pub async fn resolve(
     mut request: Request,
     document_id: Option<&str>,
 ) -> Result<Request, Refusal> {
-    let key = match &auth.principal {
-        Principal::ApiKey(key) => Some(key),
+    // The tenant whose registry to use, and whether only registered
+    // documents may run (keys created with `persistedOnly`).
+    let caller = match &auth.principal {
+        Principal::ApiKey(key) => Some((key.tenant, key.persisted_only)),
+        Principal::User(user) => Some((user.tenant, false)),
         _ => None,
     };
-    let persisted_only = key.is_some_and(|k| k.persisted_only);
+    let persisted_only = caller.is_some_and(|(_, only)| only);
     let Some(hash) = named_hash(&request, document_id)? else {
         return if persisted_only {
             Err(not_in_list())
@@ -70,7 +73,7 @@ pub async fn resolve(
         };
     };
     // Without a tenant there is no registry to look in.
-    let Some(key) = key else {
+    let Some((tenant, _)) = caller else {
         return if request.query.is_empty() {
             Err(not_found())
         } else {
@@ -81,7 +84,7 @@ pub async fn resolve(
     if request.query.is_empty() {
         let found = state
             .registry
-            .find(state.db.conn(), key.tenant, &hash)
+            .find(state.db.conn(), tenant, &hash)
             .await
             .map_err(internal)?;
         return match found {
@@ -103,7 +106,7 @@ pub async fn resolve(
         // A full document, even with its hash, runs only if it is registered.
         let found = state
             .registry
-            .find(state.db.conn(), key.tenant, &hash)
+            .find(state.db.conn(), tenant, &hash)
             .await
             .map_err(internal)?;
         return match found {
@@ -113,7 +116,7 @@ pub async fn resolve(
     }
     state
         .registry
-        .cache_apq(state.db.conn(), key.tenant, &hash, &request.query)
+        .cache_apq(state.db.conn(), tenant, &hash, &request.query)
         .await
         .map_err(internal)?;
     Ok(request)

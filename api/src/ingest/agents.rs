@@ -34,7 +34,7 @@ pub async fn upsert(
         .map(|a| (a.external_id.clone(), a))
         .collect();
     let now = Utc::now();
-    let (txn, _gate) = db.begin_write().await?;
+    let (txn, _gate) = db.begin_tenant_write(tenant.uuid()).await?;
     lock_tenant(&txn, tenant.uuid()).await?;
     let rows: Vec<agent::ActiveModel> = latest
         .values()

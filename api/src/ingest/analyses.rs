@@ -42,7 +42,7 @@ pub async fn ingest(
 ) -> ApiResult<IngestResult> {
     check_batch_size("analyses", items.len())?;
     let now = Utc::now();
-    let (txn, _gate) = db.begin_write().await?;
+    let (txn, _gate) = db.begin_tenant_write(tenant.id).await?;
     lock_tenant(&txn, tenant.id).await?;
 
     let ids: BTreeSet<&str> = items

@@ -117,7 +117,7 @@ pub async fn ingest(
     check_batch_size("events", items.len())?;
     let country = Country::parse("defaultCountry", &tenant.default_country)?;
     let now = Utc::now();
-    let (txn, _gate) = db.begin_write().await?;
+    let (txn, _gate) = db.begin_tenant_write(tenant.id).await?;
     lock_tenant(&txn, tenant.id).await?;
 
     let mut taken = known_event_ids(&txn, tenant.id, &items).await?;

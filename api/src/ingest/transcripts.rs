@@ -46,7 +46,7 @@ pub async fn ingest(
 ) -> ApiResult<IngestResult> {
     check_batch_size("transcripts", items.len())?;
     let now = Utc::now();
-    let (txn, _gate) = db.begin_write().await?;
+    let (txn, _gate) = db.begin_tenant_write(tenant.id).await?;
     lock_tenant(&txn, tenant.id).await?;
 
     // Identity is (call, recordedAt): look up the calls that exist already,

@@ -1,5 +1,6 @@
 //! The three KPI shapes of KPIS.md — totals, gap-filled series, breakdowns —
-//! each read inside one read-only snapshot so that all its pieces agree.
+//! each read inside one read-only snapshot so that all its pieces agree, and
+//! on PostgreSQL under row-level security scoped to the tenant.
 
 use super::buckets::{Granularity, series};
 use super::counters::{Counters, c};
@@ -52,6 +53,8 @@ async fn read(
         _ => (None, None),
     };
     let txn = conn.begin_with_config(isolation, mode).await?;
+    // Row-level security as a second wall behind `aggregate`'s own filter.
+    crate::db::scope_to_tenant(&txn, tenant).await?;
     let as_of = Utc::now();
     let sums = aggregate(&txn, tenant, ranges, filter, dimension).await?;
     txn.commit().await?;

@@ -1,11 +1,11 @@
 //! Tenants and their API keys: creation, lookup, revocation.
 
 use crate::auth::api_key;
-use crate::domain::{Country, TenantId, TimeZone};
+use crate::domain::{Country, GlobalId, NodeKind, TenantId, TimeZone};
 use crate::error::{ApiError, ApiResult};
 use crate::ingest::validate::check_len;
 use chrono::Utc;
-use entity::enums::{ApiKeyScope, ApiKeyScopes};
+use entity::enums::{ApiKeyScope, ApiKeyScopes, AuditAction};
 use entity::{api_key as api_key_row, tenant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -73,6 +73,15 @@ where
         persisted_only: false,
     };
     let created = create_api_key(&txn, TenantId::from_verified(tenant.id), key).await?;
+    crate::audit::record(
+        &txn,
+        TenantId::from_verified(tenant.id),
+        crate::auth::Actor::Operator,
+        AuditAction::ApiKeyCreated,
+        Some(GlobalId::new(NodeKind::ApiKey, created.key.id).encode()),
+        serde_json::json!({ "name": created.key.name, "scopes": created.key.scopes.0 }),
+    )
+    .await?;
     txn.commit().await?;
     Ok((tenant, created))
 }
@@ -158,6 +167,71 @@ pub async fn list_tenants<C: ConnectionTrait>(db: &C) -> ApiResult<Vec<tenant::M
         .order_by_asc(tenant::Column::CreatedAt)
         .all(db)
         .await?)
+}
+
+/// Suspends (`active = false`) or resumes a tenant for the operator. While
+/// suspended, its keys and users' tokens are refused on the next request.
+/// Idempotent; an unknown id is NOT_FOUND.
+pub async fn set_active<C>(db: &C, id: Uuid, active: bool) -> ApiResult<tenant::Model>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = db.begin().await?;
+    let row = tenant::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::NotFound("tenant"))?;
+    if row.active == active {
+        return Ok(row);
+    }
+    let mut model = row.into_active_model();
+    model.active = Set(active);
+    model.updated_at = Set(Utc::now());
+    let row = model.update(&txn).await?;
+    let action = if active {
+        AuditAction::TenantResumed
+    } else {
+        AuditAction::TenantSuspended
+    };
+    crate::audit::record(
+        &txn,
+        TenantId::from_verified(id),
+        crate::auth::Actor::Operator,
+        action,
+        Some(GlobalId::new(NodeKind::Tenant, id).encode()),
+        serde_json::json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// A tenant's usage over a range: calls, billed minutes and credits, as
+/// the KPI engine counts them (KPIS.md).
+pub struct Usage {
+    pub tenant: tenant::Model,
+    pub calls: i64,
+    pub billed_minutes: i64,
+    pub credits: i64,
+}
+
+/// Every tenant with its usage over `range`, oldest tenant first. One KPI
+/// read per tenant: the operator's view, not a hot path.
+pub async fn usage(db: &crate::db::Db, range: crate::kpi::report::Range) -> ApiResult<Vec<Usage>> {
+    use crate::kpi::counters::c;
+    let mut usage = Vec::new();
+    for tenant in list_tenants(db.conn()).await? {
+        let totals =
+            crate::kpi::report::totals(db, tenant.id, range, &crate::kpi::KpiFilter::default())
+                .await?;
+        usage.push(Usage {
+            calls: totals.value[c::TOTAL],
+            billed_minutes: totals.value[c::BILLED],
+            credits: totals.value[c::CREDITS],
+            tenant,
+        });
+    }
+    Ok(usage)
 }
 
 /// The tenant id of a tenant the operator names (CLI only).

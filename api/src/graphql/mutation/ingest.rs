@@ -1,5 +1,6 @@
 //! The ingest mutations (INGEST scope; ADMIN grants it too).
 
+use crate::auth::Capability;
 use crate::graphql::ContextExt;
 use crate::graphql::types::Agent;
 use crate::ingest::input::{AgentInput, CallEventInput, LeadAnalysisInput, TranscriptInput};
@@ -7,7 +8,6 @@ use crate::ingest::{self, IngestResult};
 use crate::telemetry::prometheus;
 use crate::tenant as tenants;
 use async_graphql::{Context, Object, Result};
-use entity::enums::ApiKeyScope;
 
 #[derive(Default)]
 pub struct IngestMutation;
@@ -20,7 +20,7 @@ impl IngestMutation {
         ctx: &Context<'_>,
         agents: Vec<AgentInput>,
     ) -> Result<Vec<Agent>> {
-        let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
+        let tenant = ctx.tenant(Capability::Ingest)?;
         let stored = ingest::agents::upsert(ctx.db()?, tenant, agents).await?;
         Ok(stored.into_iter().map(Agent::from).collect())
     }
@@ -31,7 +31,7 @@ impl IngestMutation {
         ctx: &Context<'_>,
         events: Vec<CallEventInput>,
     ) -> Result<IngestResult> {
-        let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
+        let tenant = ctx.tenant(Capability::Ingest)?;
         let db = ctx.db()?;
         let tenant = tenants::find_tenant(db.conn(), tenant).await?;
         let result = ingest::events::ingest(db, &tenant, events).await?;
@@ -45,7 +45,7 @@ impl IngestMutation {
         ctx: &Context<'_>,
         analyses: Vec<LeadAnalysisInput>,
     ) -> Result<IngestResult> {
-        let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
+        let tenant = ctx.tenant(Capability::Ingest)?;
         let db = ctx.db()?;
         let tenant = tenants::find_tenant(db.conn(), tenant).await?;
         let result = ingest::analyses::ingest(db, &tenant, analyses).await?;
@@ -59,7 +59,7 @@ impl IngestMutation {
         ctx: &Context<'_>,
         transcripts: Vec<TranscriptInput>,
     ) -> Result<IngestResult> {
-        let tenant = ctx.tenant(ApiKeyScope::Ingest)?;
+        let tenant = ctx.tenant(Capability::Ingest)?;
         let db = ctx.db()?;
         let tenant = tenants::find_tenant(db.conn(), tenant).await?;
         let result = ingest::transcripts::ingest(db, &tenant, transcripts).await?;

@@ -1,8 +1,10 @@
 //! Mutation roots, one per area, merged.
 
 mod ingest;
+mod note;
 mod persisted;
 mod tenant;
+mod user;
 
 use async_graphql::MergedObject;
 
@@ -10,6 +12,8 @@ use async_graphql::MergedObject;
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     tenant::TenantMutation,
+    user::UserMutation,
     ingest::IngestMutation,
+    note::NoteMutation,
     persisted::PersistedMutation,
 );

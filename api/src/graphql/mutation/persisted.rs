@@ -1,10 +1,10 @@
 //! `registerPersistedDocuments` (ADMIN scope): the tenant's trusted documents.
 
+use crate::auth::Capability;
 use crate::error::ApiError;
 use crate::graphql::ContextExt;
 use crate::persisted::Registry;
 use async_graphql::{Context, Object, Result, SimpleObject};
-use entity::enums::ApiKeyScope;
 use std::sync::Arc;
 
 /// A registered document.
@@ -30,7 +30,7 @@ impl PersistedMutation {
         ctx: &Context<'_>,
         documents: Vec<String>,
     ) -> Result<Vec<PersistedDocument>> {
-        let tenant = ctx.tenant(ApiKeyScope::Admin)?;
+        let tenant = ctx.tenant(Capability::Admin)?;
         if documents.len() > 1000 {
             return Err(ApiError::invalid("documents", "at most 1000 per request").into());
         }

@@ -1,12 +1,15 @@
-//! `createTenant` (operator), `createApiKey`, `revokeApiKey` (ADMIN scope).
+//! `createTenant`, `suspendTenant`, `resumeTenant` (operator),
+//! `createApiKey`, `revokeApiKey` (Admin; both audited).
 
+use crate::audit;
+use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
 use crate::error::ApiError;
 use crate::graphql::ContextExt;
-use crate::graphql::types::{ApiKey, CreateApiKeyPayload, CreateTenantPayload};
+use crate::graphql::types::{ApiKey, CreateApiKeyPayload, CreateTenantPayload, Tenant};
 use crate::tenant::{self as service, NewApiKey, NewTenant};
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use entity::enums::ApiKeyScope;
+use entity::enums::{ApiKeyScope, AuditAction};
 
 /// A tenant to create.
 #[derive(InputObject)]
@@ -62,13 +65,28 @@ impl TenantMutation {
         ctx: &Context<'_>,
         input: CreateApiKeyInput,
     ) -> Result<CreateApiKeyPayload> {
-        let tenant = ctx.tenant(ApiKeyScope::Admin)?;
+        let access = ctx.access(Capability::Admin)?;
         let new = NewApiKey {
             name: input.name,
             scopes: input.scopes,
             persisted_only: input.persisted_only,
         };
-        let created = service::create_api_key(ctx.db()?.conn(), tenant, new).await?;
+        let (txn, _gate) = ctx
+            .db()?
+            .begin_tenant_write(access.tenant.uuid())
+            .await
+            .map_err(ApiError::from)?;
+        let created = service::create_api_key(&txn, access.tenant, new).await?;
+        audit::record(
+            &txn,
+            access.tenant,
+            access.actor,
+            AuditAction::ApiKeyCreated,
+            Some(GlobalId::new(NodeKind::ApiKey, created.key.id).encode()),
+            serde_json::json!({ "name": created.key.name, "scopes": created.key.scopes.0 }),
+        )
+        .await?;
+        txn.commit().await.map_err(ApiError::from)?;
         Ok(CreateApiKeyPayload {
             api_key: created.key.into(),
             secret: created.secret,
@@ -78,10 +96,47 @@ impl TenantMutation {
     /// Revokes one of the tenant's keys at once (ADMIN scope). Revoking a
     /// revoked key changes nothing; another tenant's key is NOT_FOUND.
     async fn revoke_api_key(&self, ctx: &Context<'_>, id: ID) -> Result<ApiKey> {
-        let tenant = ctx.tenant(ApiKeyScope::Admin)?;
+        let access = ctx.access(Capability::Admin)?;
         let key_id =
             GlobalId::decode_as(&id, NodeKind::ApiKey).ok_or(ApiError::NotFound("api key"))?;
-        Ok(service::revoke_api_key(ctx.db()?.conn(), tenant, key_id)
+        let started = chrono::Utc::now();
+        let (txn, _gate) = ctx
+            .db()?
+            .begin_tenant_write(access.tenant.uuid())
+            .await
+            .map_err(ApiError::from)?;
+        let key = service::revoke_api_key(&txn, access.tenant, key_id).await?;
+        // Revoking a revoked key changes nothing, and is not audited again.
+        if key.revoked_at.is_some_and(|at| at >= started) {
+            audit::record(
+                &txn,
+                access.tenant,
+                access.actor,
+                AuditAction::ApiKeyRevoked,
+                Some(id.to_string()),
+                serde_json::json!({ "name": key.name }),
+            )
+            .await?;
+        }
+        txn.commit().await.map_err(ApiError::from)?;
+        Ok(key.into())
+    }
+
+    /// Suspends a tenant (operator secret only): from the next request on,
+    /// its API keys and its users' tokens are refused. Idempotent.
+    async fn suspend_tenant(&self, ctx: &Context<'_>, id: ID) -> Result<Tenant> {
+        ctx.auth()?.require_operator()?;
+        let id = GlobalId::decode_as(&id, NodeKind::Tenant).ok_or(ApiError::NotFound("tenant"))?;
+        Ok(service::set_active(ctx.db()?.conn(), id, false)
+            .await?
+            .into())
+    }
+
+    /// Resumes a suspended tenant (operator secret only). Idempotent.
+    async fn resume_tenant(&self, ctx: &Context<'_>, id: ID) -> Result<Tenant> {
+        ctx.auth()?.require_operator()?;
+        let id = GlobalId::decode_as(&id, NodeKind::Tenant).ok_or(ApiError::NotFound("tenant"))?;
+        Ok(service::set_active(ctx.db()?.conn(), id, true)
             .await?
             .into())
     }

@@ -1,5 +1,6 @@
 //! `agents`, `agent(id)`: the tenant's calling agents.
 
+use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
 use crate::error::ApiError;
 use crate::graphql::ContextExt;
@@ -10,7 +11,6 @@ use crate::graphql::types::{
 use crate::read::cursor::List;
 use crate::read::directory::{self, AGENT_ORDER, AgentFilter, agent_cursor};
 use async_graphql::{Context, ID, Object, Result};
-use entity::enums::ApiKeyScope;
 
 #[derive(Default)]
 pub struct AgentQuery;
@@ -27,7 +27,7 @@ impl AgentQuery {
         before: Option<String>,
         filter: Option<AgentFilterInput>,
     ) -> Result<AgentConnection> {
-        let tenant = ctx.tenant(ApiKeyScope::Read)?;
+        let tenant = ctx.tenant(Capability::Read)?;
         let page = page_request(ctx, List::Agents, first, after, last, before)?;
         let filter = AgentFilter::from(filter.unwrap_or_default());
         let select = directory::agents(tenant, &filter);
@@ -41,6 +41,7 @@ impl AgentQuery {
 
     /// One agent of the tenant; null for any other id.
     async fn agent(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Agent>> {
+        ctx.tenant(Capability::Read)?;
         let id = GlobalId::decode_as(&id, NodeKind::Agent);
         Ok(by_id::<AgentByIdLoader>(ctx, id).await?.map(Agent::from))
     }

@@ -1,5 +1,6 @@
 //! `calls`, `call(id)`: the tenant's calls, newest first.
 
+use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
 use crate::error::ApiError;
 use crate::graphql::ContextExt;
@@ -10,7 +11,6 @@ use crate::graphql::types::{
 use crate::read::calls;
 use crate::read::cursor::List;
 use async_graphql::{Context, ID, Object, Result};
-use entity::enums::ApiKeyScope;
 
 #[derive(Default)]
 pub struct CallQuery;
@@ -28,9 +28,11 @@ impl CallQuery {
         before: Option<String>,
         filter: Option<CallFilterInput>,
     ) -> Result<CallConnection> {
-        let tenant = ctx.tenant(ApiKeyScope::Read)?;
+        let access = ctx.access(Capability::ReadCalls)?;
+        let tenant = access.tenant;
         let page = page_request(ctx, List::Calls, first, after, last, before)?;
-        let filter = filter.unwrap_or_default().resolve(ctx, tenant).await?;
+        let mut filter = filter.unwrap_or_default().resolve(ctx, tenant).await?;
+        filter.agent_ids = access.restrict_agents(filter.agent_ids);
         let rows = calls::page(ctx.db()?.conn(), tenant, &filter, &page)
             .await
             .map_err(ApiError::from)?;
@@ -42,9 +44,14 @@ impl CallQuery {
         ))
     }
 
-    /// One call of the tenant; null for any other id.
+    /// One call of the tenant; null for any other id (and, for an AGENT
+    /// user, for another agent's call).
     async fn call(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Call>> {
+        let access = ctx.access(Capability::ReadCalls)?;
         let id = GlobalId::decode_as(&id, NodeKind::Call);
-        Ok(by_id::<CallByIdLoader>(ctx, id).await?.map(Call::from))
+        Ok(by_id::<CallByIdLoader>(ctx, id)
+            .await?
+            .filter(|call| access.sees_call_of(call.agent_id))
+            .map(Call::from))
     }
 }

@@ -1,5 +1,6 @@
 //! `campaigns`, `campaign(id)`: the tenant's campaigns.
 
+use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
 use crate::error::ApiError;
 use crate::graphql::ContextExt;
@@ -10,7 +11,6 @@ use crate::graphql::types::{
 use crate::read::cursor::List;
 use crate::read::directory::{self, CAMPAIGN_ORDER, CampaignFilter, campaign_cursor};
 use async_graphql::{Context, ID, Object, Result};
-use entity::enums::ApiKeyScope;
 
 #[derive(Default)]
 pub struct CampaignQuery;
@@ -27,7 +27,7 @@ impl CampaignQuery {
         before: Option<String>,
         filter: Option<CampaignFilterInput>,
     ) -> Result<CampaignConnection> {
-        let tenant = ctx.tenant(ApiKeyScope::Read)?;
+        let tenant = ctx.tenant(Capability::Read)?;
         let page = page_request(ctx, List::Campaigns, first, after, last, before)?;
         let filter = CampaignFilter::from(filter.unwrap_or_default());
         let select = directory::campaigns(tenant, &filter);
@@ -41,6 +41,7 @@ impl CampaignQuery {
 
     /// One campaign of the tenant; null for any other id.
     async fn campaign(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Campaign>> {
+        ctx.tenant(Capability::Read)?;
         let id = GlobalId::decode_as(&id, NodeKind::Campaign);
         Ok(by_id::<CampaignByIdLoader>(ctx, id)
             .await?

@@ -1,5 +1,6 @@
 //! `contacts`, `contact(id)`: the people the tenant's calls reach.
 
+use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
 use crate::error::ApiError;
 use crate::graphql::ContextExt;
@@ -10,7 +11,6 @@ use crate::graphql::types::{
 use crate::read::cursor::List;
 use crate::read::directory::{self, CONTACT_ORDER, contact_cursor};
 use async_graphql::{Context, ID, Object, Result};
-use entity::enums::ApiKeyScope;
 
 #[derive(Default)]
 pub struct ContactQuery;
@@ -27,7 +27,7 @@ impl ContactQuery {
         before: Option<String>,
         filter: Option<ContactFilterInput>,
     ) -> Result<ContactConnection> {
-        let tenant = ctx.tenant(ApiKeyScope::Read)?;
+        let tenant = ctx.tenant(Capability::Read)?;
         let page = page_request(ctx, List::Contacts, first, after, last, before)?;
         let filter = filter.unwrap_or_default().resolve(ctx, tenant).await?;
         let select = directory::contacts(tenant, &filter);
@@ -41,6 +41,7 @@ impl ContactQuery {
 
     /// One contact of the tenant; null for any other id.
     async fn contact(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Contact>> {
+        ctx.tenant(Capability::Read)?;
         let id = GlobalId::decode_as(&id, NodeKind::Contact);
         Ok(by_id::<ContactByIdLoader>(ctx, id)
             .await?

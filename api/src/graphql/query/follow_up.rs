@@ -1,5 +1,6 @@
 //! `followUps`, `followUp(id)`: follow-ups scheduled for contacts.
 
+use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
 use crate::error::ApiError;
 use crate::graphql::ContextExt;
@@ -10,7 +11,6 @@ use crate::graphql::types::{
 use crate::read::cursor::List;
 use crate::read::directory::{self, FOLLOW_UP_ORDER, FollowUpFilter, follow_up_cursor};
 use async_graphql::{Context, ID, Object, Result};
-use entity::enums::ApiKeyScope;
 
 #[derive(Default)]
 pub struct FollowUpQuery;
@@ -27,7 +27,7 @@ impl FollowUpQuery {
         before: Option<String>,
         filter: Option<FollowUpFilterInput>,
     ) -> Result<FollowUpConnection> {
-        let tenant = ctx.tenant(ApiKeyScope::Read)?;
+        let tenant = ctx.tenant(Capability::Read)?;
         let page = page_request(ctx, List::FollowUps, first, after, last, before)?;
         let filter = FollowUpFilter::try_from(filter.unwrap_or_default())?;
         let select = directory::follow_ups(tenant, &filter);
@@ -41,6 +41,7 @@ impl FollowUpQuery {
 
     /// One follow-up of the tenant; null for any other id.
     async fn follow_up(&self, ctx: &Context<'_>, id: ID) -> Result<Option<FollowUp>> {
+        ctx.tenant(Capability::Read)?;
         let id = GlobalId::decode_as(&id, NodeKind::FollowUp);
         Ok(by_id::<FollowUpByIdLoader>(ctx, id)
             .await?

@@ -1,5 +1,6 @@
 //! `kpis`, `kpiSeries`, `kpiBreakdown`: the KPI engine over GraphQL.
 
+use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind, TimeZone};
 use crate::error::ApiError;
 use crate::graphql::ContextExt;
@@ -11,7 +12,6 @@ use crate::kpi::report::{self, Range};
 use crate::kpi::{Dimension, GroupKey};
 use crate::tenant::find_tenant;
 use async_graphql::{Context, Object, Result};
-use entity::enums::ApiKeyScope;
 use entity::{agent, campaign};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -38,9 +38,11 @@ impl KpiQuery {
         range: TimeRangeInput,
         filter: Option<KpiFilterInput>,
     ) -> Result<Kpis> {
-        let tenant = ctx.tenant(ApiKeyScope::Read)?;
+        let access = ctx.access(Capability::ReadCalls)?;
+        let tenant = access.tenant;
         let range = Range::new(range.from, range.to)?;
-        let filter = filter.unwrap_or_default().to_filter();
+        let mut filter = filter.unwrap_or_default().to_filter();
+        filter.agents = access.restrict_agents(filter.agents);
         let snapshot = report::totals(ctx.db()?, tenant.uuid(), range, &filter).await?;
         Ok(Kpis {
             counters: snapshot.value,
@@ -58,14 +60,16 @@ impl KpiQuery {
         timezone: Option<String>,
         filter: Option<KpiFilterInput>,
     ) -> Result<Vec<KpiPoint>> {
-        let tenant = ctx.tenant(ApiKeyScope::Read)?;
+        let access = ctx.access(Capability::ReadCalls)?;
+        let tenant = access.tenant;
         let range = Range::new(range.from, range.to)?;
         let db = ctx.db()?;
         let zone = match timezone {
             Some(name) => TimeZone::parse("timezone", &name)?,
             None => TimeZone::parse("timezone", &find_tenant(db.conn(), tenant).await?.timezone)?,
         };
-        let filter = filter.unwrap_or_default().to_filter();
+        let mut filter = filter.unwrap_or_default().to_filter();
+        filter.agents = access.restrict_agents(filter.agents);
         let snapshot = report::series_of(
             db,
             tenant.uuid(),
@@ -96,10 +100,12 @@ impl KpiQuery {
         by: KpiDimension,
         filter: Option<KpiFilterInput>,
     ) -> Result<Vec<KpiGroup>> {
-        let tenant = ctx.tenant(ApiKeyScope::Read)?;
+        let access = ctx.access(Capability::ReadCalls)?;
+        let tenant = access.tenant;
         let range = Range::new(range.from, range.to)?;
         let db = ctx.db()?;
-        let filter = filter.unwrap_or_default().to_filter();
+        let mut filter = filter.unwrap_or_default().to_filter();
+        filter.agents = access.restrict_agents(filter.agents);
         let dimension: Dimension = by.into();
         let snapshot =
             report::breakdown(db, tenant.uuid(), range, dimension, &filter, global_id).await?;

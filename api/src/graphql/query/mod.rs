@@ -7,7 +7,9 @@ mod contact;
 mod follow_up;
 mod kpi;
 mod node;
+mod operator;
 mod tenant;
+mod user;
 
 use async_graphql::MergedObject;
 
@@ -22,4 +24,6 @@ pub struct Query(
     call::CallQuery,
     follow_up::FollowUpQuery,
     kpi::KpiQuery,
+    user::UserQuery,
+    operator::OperatorQuery,
 );

@@ -1,5 +1,6 @@
 //! `node(id)`: any object of the tenant by its opaque global id.
 
+use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
 use crate::graphql::ContextExt;
 use crate::graphql::loaders::{
@@ -8,7 +9,6 @@ use crate::graphql::loaders::{
 use crate::graphql::types::{Agent, Call, Campaign, Contact, FollowUp, Node, by_id};
 use crate::tenant as service;
 use async_graphql::{Context, ID, Object, Result};
-use entity::enums::ApiKeyScope;
 
 #[derive(Default)]
 pub struct NodeQuery;
@@ -18,10 +18,14 @@ impl NodeQuery {
     /// The object with this global id, if it belongs to the caller's tenant;
     /// null for any other id, whoever it belongs to.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
-        let tenant = ctx.tenant(ApiKeyScope::Read)?;
+        let access = ctx.access(Capability::ReadCalls)?;
+        let tenant = access.tenant;
         let Some(global) = GlobalId::decode(&id) else {
             return Ok(None);
         };
+        if !matches!(global.kind, NodeKind::Call | NodeKind::Tenant) {
+            ctx.tenant(Capability::Read)?;
+        }
         let id = Some(global.id);
         Ok(match global.kind {
             NodeKind::Agent => by_id::<AgentByIdLoader>(ctx, id)
@@ -29,6 +33,7 @@ impl NodeQuery {
                 .map(|row| Node::Agent(Agent::from(row))),
             NodeKind::Call => by_id::<CallByIdLoader>(ctx, id)
                 .await?
+                .filter(|row| access.sees_call_of(row.agent_id))
                 .map(|row| Node::Call(Call::from(row))),
             NodeKind::Campaign => by_id::<CampaignByIdLoader>(ctx, id)
                 .await?

@@ -6,6 +6,7 @@ use super::{
     Agent, CallEvent, CallFilterInput, CallNote, Campaign, Contact, DateTimeUtc, LeadAnalysis,
     Transcript, by_call, by_id,
 };
+use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
 use crate::graphql::ContextExt;
 use crate::graphql::loaders::{
@@ -17,7 +18,7 @@ use crate::read::calls::{self, CallParent};
 use crate::read::cursor::List;
 use async_graphql::{ComplexObject, Context, ID, Json, Result, SimpleObject};
 use entity::call;
-use entity::enums::{ApiKeyScope, CallDirection, CallStatus};
+use entity::enums::{CallDirection, CallStatus};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -195,7 +196,8 @@ pub async fn calls_of(
     id: Uuid,
     args: CallsArgs,
 ) -> Result<CallConnection> {
-    let tenant = ctx.tenant(ApiKeyScope::Read)?;
+    let access = ctx.access(Capability::ReadCalls)?;
+    let tenant = access.tenant;
     let page = page_request(
         ctx,
         List::Calls,
@@ -204,7 +206,8 @@ pub async fn calls_of(
         args.last,
         args.before,
     )?;
-    let filter = args.filter.unwrap_or_default().resolve(ctx, tenant).await?;
+    let mut filter = args.filter.unwrap_or_default().resolve(ctx, tenant).await?;
+    filter.agent_ids = access.restrict_agents(filter.agent_ids);
     let key = CallsOf {
         tenant,
         parent,

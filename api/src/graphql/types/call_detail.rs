@@ -168,6 +168,8 @@ impl From<call_event::Model> for CallEvent {
 pub struct CallNote {
     pub body: String,
     pub created_at: DateTimeUtc,
+    /// Who wrote it; null for notes from before authorship was recorded.
+    pub author: Option<super::Author>,
 }
 
 impl From<call_note::Model> for CallNote {
@@ -175,6 +177,7 @@ impl From<call_note::Model> for CallNote {
         Self {
             body: n.body,
             created_at: n.created_at,
+            author: super::Author::of(n.author_user_id, n.author_key_id),
         }
     }
 }

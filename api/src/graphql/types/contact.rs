@@ -4,7 +4,9 @@
 use super::call::{CallsArgs, calls_of};
 use super::connection::CallConnection;
 use super::{CallFilterInput, DateTimeUtc, FollowUp, LeadProfile, by_id};
+use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
+use crate::graphql::ContextExt;
 use crate::graphql::loaders::{FollowUpsByContactLoader, LeadProfileByContactLoader};
 use crate::read::calls::CallParent;
 use async_graphql::{ComplexObject, Context, ID, Json, Result, SimpleObject};
@@ -72,12 +74,15 @@ impl Contact {
     /// What the contact's calls say about it as a lead, computed from the
     /// calls whose initiation is known and their effective analyses.
     async fn lead_profile(&self, ctx: &Context<'_>) -> Result<LeadProfile> {
+        // It sums every agent's calls of the contact: not for AGENT users.
+        ctx.tenant(Capability::Read)?;
         let profile = by_id::<LeadProfileByContactLoader>(ctx, Some(self.uuid)).await?;
         Ok(LeadProfile::from(profile.unwrap_or_default()))
     }
 
     /// The contact's follow-ups, soonest due first.
     async fn follow_ups(&self, ctx: &Context<'_>) -> Result<Vec<FollowUp>> {
+        ctx.tenant(Capability::Read)?;
         let rows = by_id::<FollowUpsByContactLoader>(ctx, Some(self.uuid)).await?;
         Ok(rows
             .unwrap_or_default()

@@ -18,6 +18,10 @@ pub struct FollowUp {
     pub status: FollowUpStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Who scheduled it.
+    pub created_by: Option<super::Author>,
+    /// Who last completed, cancelled or rescheduled it.
+    pub updated_by: Option<super::Author>,
     #[graphql(skip)]
     contact_id: Uuid,
     #[graphql(skip)]
@@ -33,6 +37,8 @@ impl From<follow_up::Model> for FollowUp {
             status: f.status,
             created_at: f.created_at,
             updated_at: f.updated_at,
+            created_by: super::Author::of(f.created_by_user_id, f.created_by_key_id),
+            updated_by: super::Author::of(f.updated_by_user_id, f.updated_by_key_id),
             contact_id: f.contact_id,
             call_id: f.call_id,
         }

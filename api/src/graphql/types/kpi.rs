@@ -2,6 +2,7 @@
 //! groups, and the range/filter inputs.
 
 use super::{Agent, Campaign, DateTimeUtc};
+use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
 use crate::graphql::ContextExt;
 use crate::graphql::loaders::{KpisByMemberLoader, MemberKpisKey};
@@ -12,7 +13,6 @@ use crate::kpi::report::Range;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
-use entity::enums::ApiKeyScope;
 use entity::enums::CallDirection;
 use uuid::Uuid;
 
@@ -251,13 +251,15 @@ pub(super) async fn member_kpis(
     range: TimeRangeInput,
     filter: Option<KpiFilterInput>,
 ) -> Result<Kpis> {
-    let tenant = ctx.tenant(ApiKeyScope::Read)?;
+    let access = ctx.access(Capability::ReadCalls)?;
     let range = Range::new(range.from, range.to)?;
+    let mut filter = filter.unwrap_or_default().to_filter();
+    filter.agents = access.restrict_agents(filter.agents);
     let key = MemberKpisKey {
-        tenant: tenant.uuid(),
+        tenant: access.tenant.uuid(),
         dimension,
         range,
-        filter: filter.unwrap_or_default().to_filter(),
+        filter,
         id,
     };
     let loader = ctx.data::<DataLoader<KpisByMemberLoader>>()?;

@@ -16,6 +16,7 @@ mod lead_profile;
 mod node;
 mod scalars;
 mod tenant;
+mod user;
 
 pub use agent::Agent;
 pub use api_key::{ApiKey, CreateApiKeyPayload};
@@ -38,12 +39,15 @@ pub use lead_profile::{LeadProfile, LeadScorePoint, ScoreTrend};
 pub use node::Node;
 pub use scalars::DateTimeUtc;
 pub use tenant::{CreateTenantPayload, Tenant};
+pub use user::{
+    AuditEntry, AuditLogPage, Author, InviteUserPayload, SignInPayload, TenantUsage, User,
+};
 
+use crate::auth::Capability;
 use crate::domain::TenantId;
 use crate::graphql::ContextExt;
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Result};
-use entity::enums::ApiKeyScope;
 use uuid::Uuid;
 
 /// Loads the value `T` keeps for `id` of the caller's tenant (`None` for no
@@ -55,7 +59,9 @@ where
     let Some(id) = id else {
         return Ok(None);
     };
-    let tenant = ctx.tenant(ApiKeyScope::Read)?;
+    // Rows reached from calls (their agent, contact, details) need only
+    // ReadCalls; root lookups of other objects ask for Read first.
+    let tenant = ctx.tenant(Capability::ReadCalls)?;
     ctx.loader::<T>()?.load_one((tenant, id)).await
 }
 
