@@ -96,13 +96,15 @@ pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> 
         }
     };
     push(Source::Calls, start, q0);
-    // Day starts are quarter-aligned: offsets are multiples of 15 minutes.
     let d0 = match day_start(q0, zone) {
         first if first == q0 => q0,
         first => next_day(first, zone),
     };
     let d1 = day_start(q1, zone);
-    if d0 < d1 {
+    // Before a zone adopted standard time its midnights were off the
+    // quarter-hours (local mean time): those days are summed from quarters.
+    let aligned = |t: DateTime<Utc>| t.timestamp().rem_euclid(QUARTER) == 0;
+    if d0 < d1 && aligned(d0) && aligned(d1) {
         push(Source::Quarter, q0, d0);
         push(Source::Day, d0, d1);
         push(Source::Quarter, d1, q1);
@@ -317,6 +319,17 @@ mod tests {
         assert_eq!(p[0].source, Source::Day);
         assert_eq!(day_start(utc("2026-03-29T21:59:00Z"), berlin), p[0].start);
         assert_eq!(next_day(p[0].start, berlin), p[0].end);
+
+        // Kolkata kept local mean time (+5:53:28) in the 1800s: its
+        // midnights then were off the quarter-hours, so no day pieces.
+        let p = pieces(
+            utc("1850-01-01T00:00:00Z"),
+            utc("1850-01-10T00:00:00Z"),
+            kolkata,
+        );
+        assert!(p.iter().all(|x| x.source != Source::Day), "{p:?}");
+        assert_eq!(p.first().unwrap().start, utc("1850-01-01T00:00:00Z"));
+        assert_eq!(p.last().unwrap().end, utc("1850-01-10T00:00:00Z"));
     }
 
     #[test]
