@@ -84,22 +84,27 @@ fn peak_rss_mb(pid: u32) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// POSTs a GraphQL request with the benchmark's key; the JSON answer.
+async fn post(client: &reqwest::Client, a: &Args, body: &Value) -> Value {
+    client
+        .post(&a.url)
+        .bearer_auth(&a.key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 #[tokio::main]
 async fn main() {
     let a = args();
     let client = reqwest::Client::new();
     let now = Utc::now();
     let zone: chrono_tz::Tz = {
-        let body: Value = client
-            .post(&a.url)
-            .bearer_auth(&a.key)
-            .json(&json!({ "query": "{ tenant { timezone } }" }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body = post(&client, &a, &json!({ "query": "{ tenant { timezone } }" })).await;
         body["data"]["tenant"]["timezone"]
             .as_str()
             .and_then(|tz| tz.parse().ok())
@@ -160,16 +165,7 @@ async fn main() {
         let mut timings = Vec::new();
         for i in 0..a.warmup + a.requests {
             let started = Instant::now();
-            let response: Value = client
-                .post(&a.url)
-                .bearer_auth(&a.key)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let response = post(&client, &a, &body).await;
             let elapsed = started.elapsed().as_secs_f64() * 1000.0;
             assert!(response["errors"].is_null(), "{name}: {response}");
             if i >= a.warmup {

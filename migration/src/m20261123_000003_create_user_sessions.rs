@@ -7,6 +7,15 @@ use crate::helpers::{create_all, tenant_fk, tenant_index, tenant_table};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+/// Columns added to existing tables for authorship and edits (by a user or
+/// an API key).
+const AUTHORSHIP_COLUMNS: [(&str, &str); 4] = [
+    ("call_notes", "author_key_id"),
+    ("follow_ups", "created_by_key_id"),
+    ("follow_ups", "updated_by_user_id"),
+    ("follow_ups", "updated_by_key_id"),
+];
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -85,12 +94,7 @@ impl MigrationTrait for Migration {
 
         // Authorship by API key. No foreign key: SQLite cannot add one to an
         // existing table, and keys are revoked, never deleted.
-        for (table, column) in [
-            ("call_notes", "author_key_id"),
-            ("follow_ups", "created_by_key_id"),
-            ("follow_ups", "updated_by_user_id"),
-            ("follow_ups", "updated_by_key_id"),
-        ] {
+        for (table, column) in AUTHORSHIP_COLUMNS {
             manager
                 .alter_table(
                     Table::alter()
@@ -104,12 +108,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (table, column) in [
-            ("call_notes", "author_key_id"),
-            ("follow_ups", "created_by_key_id"),
-            ("follow_ups", "updated_by_user_id"),
-            ("follow_ups", "updated_by_key_id"),
-        ] {
+        for (table, column) in AUTHORSHIP_COLUMNS {
             manager
                 .alter_table(
                     Table::alter()
