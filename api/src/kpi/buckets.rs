@@ -18,6 +18,9 @@ use chrono_tz::Tz;
 
 /// Seconds in a quarter-hour rollup bucket.
 pub const QUARTER: i64 = 900;
+/// 1972-01-01: from here on every zone's midnights fall on quarter-hours.
+const MODERN: DateTime<Utc> = DateTime::from_timestamp_nanos(63_072_000_000_000_000);
+
 /// Most buckets one series may have.
 pub const MAX_BUCKETS: usize = 10_000;
 
@@ -96,13 +99,15 @@ pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> 
         }
     };
     push(Source::Calls, start, q0);
-    let d0 = match day_start(q0, zone) {
-        first if first == q0 => q0,
-        first => next_day(first, zone),
+    // Before a zone adopted standard time its midnights were off the
+    // quarter-hours (local mean time): days before 1972 are summed from
+    // quarters, as is any day whose midnight is off them.
+    let first = q0.max(MODERN);
+    let d0 = match day_start(first, zone) {
+        start if start == first => start,
+        start => next_day(start, zone),
     };
     let d1 = day_start(q1, zone);
-    // Before a zone adopted standard time its midnights were off the
-    // quarter-hours (local mean time): those days are summed from quarters.
     let aligned = |t: DateTime<Utc>| t.timestamp().rem_euclid(QUARTER) == 0;
     if d0 < d1 && aligned(d0) && aligned(d1) {
         push(Source::Quarter, q0, d0);
@@ -330,6 +335,15 @@ mod tests {
         assert!(p.iter().all(|x| x.source != Source::Day), "{p:?}");
         assert_eq!(p.first().unwrap().start, utc("1850-01-01T00:00:00Z"));
         assert_eq!(p.last().unwrap().end, utc("1850-01-10T00:00:00Z"));
+        // A range from then to now still reads its modern days as days.
+        let p = pieces(
+            utc("1850-01-01T00:00:00Z"),
+            utc("2026-03-03T18:30:00Z"),
+            kolkata,
+        );
+        let sources: Vec<_> = p.iter().map(|x| x.source).collect();
+        assert_eq!(sources, vec![Source::Quarter, Source::Day]);
+        assert_eq!(p[1].start, utc("1972-01-01T18:30:00Z"));
     }
 
     #[test]
