@@ -6,6 +6,9 @@
 //!     --key cbk_... --tenant <uuid> --database-url postgres://postgres@127.0.0.1/bench --server-pid <pid> \
 //!     [--ranges dashboard|rolling]
 //!
+//! `--throughput 32 [--seconds 20]` measures requests per second of
+//! `RecentCalls` over 32 connections instead.
+//!
 //! `--ranges dashboard` (the default) sends the ranges a dashboard sends:
 //! "the last N days" from the tenant's local midnight N-1 days ago up to
 //! now. `rolling` sends exactly N*24 hours back from now, ragged at both
@@ -28,6 +31,10 @@ struct Args {
     warmup: usize,
     only: Option<String>,
     dashboard_ranges: bool,
+    /// `--throughput N`: instead of latencies, N connections sending
+    /// `RecentCalls` back to back for `--seconds`.
+    throughput: Option<usize>,
+    seconds: u64,
 }
 
 fn args() -> Args {
@@ -41,6 +48,8 @@ fn args() -> Args {
         warmup: 20,
         only: None,
         dashboard_ranges: true,
+        throughput: None,
+        seconds: 20,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -55,6 +64,8 @@ fn args() -> Args {
             "--warmup" => a.warmup = value.parse().unwrap_or(20),
             "--only" => a.only = Some(value),
             "--ranges" => a.dashboard_ranges = value != "rolling",
+            "--throughput" => a.throughput = value.parse().ok(),
+            "--seconds" => a.seconds = value.parse().unwrap_or(20),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -98,9 +109,52 @@ async fn post(client: &reqwest::Client, a: &Args, body: &Value) -> Value {
         .unwrap()
 }
 
+/// `connections` clients sending `RecentCalls` (first 100, every nested
+/// field) back to back for `seconds`; prints requests per second.
+async fn throughput(a: &Args, connections: usize) {
+    let body = json!({ "query": OPERATIONS, "operationName": "RecentCalls", "variables": { "first": 100 } });
+    let deadline = Instant::now() + std::time::Duration::from_secs(a.seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (url, key, body) = (a.url.clone(), a.key.clone(), body.clone());
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut done = 0u64;
+            while Instant::now() < deadline {
+                let response: Value = client
+                    .post(&url)
+                    .bearer_auth(&key)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                assert!(response["errors"].is_null(), "{response}");
+                done += 1;
+            }
+            done
+        }));
+    }
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.unwrap();
+    }
+    println!(
+        "RecentCalls (first 100, all nested), {connections} connections, {} s: {total} requests, {:.0} requests/s",
+        a.seconds,
+        total as f64 / a.seconds as f64
+    );
+}
+
 #[tokio::main]
 async fn main() {
     let a = args();
+    if let Some(connections) = a.throughput {
+        throughput(&a, connections).await;
+        return;
+    }
     let client = reqwest::Client::new();
     let now = Utc::now();
     let zone: chrono_tz::Tz = {
