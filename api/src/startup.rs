@@ -32,6 +32,7 @@ impl Application {
                 config.rate_limit_burst,
             )),
             limits: Limits::of(&config),
+            documents: Default::default(),
         };
         crate::telemetry::prometheus::install();
         let router = router(state, &config);

@@ -128,7 +128,9 @@ async fn run(
         return (response, code, operation);
     }
 
-    if let Some(inspection) = guard::inspect(&request.query, request.operation_name.as_deref()) {
+    let mut request = request;
+    if let Some(document) = state.documents.parse(&mut request) {
+        let inspection = guard::inspect(&document, request.operation_name.as_deref());
         operation = inspection.operation_name.clone().or(operation);
         // A mutation over GET could be triggered cross-site by a link or
         // an image: refuse it (GraphQL over HTTP).

@@ -28,10 +28,8 @@ pub struct Inspection {
     pub introspects: bool,
 }
 
-/// Inspects a document; `None` when it does not parse (the engine then
-/// reports the parse error with its location).
-pub fn inspect(query: &str, operation_name: Option<&str>) -> Option<Inspection> {
-    let document = async_graphql::parser::parse_query(query).ok()?;
+/// Inspects a parsed document.
+pub fn inspect(document: &ExecutableDocument, operation_name: Option<&str>) -> Inspection {
     let mut inspection = Inspection::default();
     let selected = match &document.operations {
         DocumentOperations::Single(op) => Some((None, op)),
@@ -45,8 +43,48 @@ pub fn inspect(query: &str, operation_name: Option<&str>) -> Option<Inspection> 
         inspection.operation_type = Some(op.node.ty);
         inspection.operation_name = name.map(|n| n.to_string());
     }
-    count(&document, &mut inspection);
-    Some(inspection)
+    count(document, &mut inspection);
+    inspection
+}
+
+/// Parsed documents by their text: clients send the same few documents
+/// over and over, and parsing one (the whole contract file, say) costs
+/// more than answering a small query. Bounded; emptied when full.
+#[derive(Default)]
+pub struct DocumentCache {
+    documents: std::sync::Mutex<std::collections::HashMap<String, ExecutableDocument>>,
+}
+
+/// Documents the cache holds at most.
+const CACHED_DOCUMENTS: usize = 1_000;
+/// Longest document the cache keeps, in bytes.
+const CACHED_DOCUMENT_BYTES: usize = 64 * 1024;
+
+impl DocumentCache {
+    /// Gives `request` its parsed document, from the cache or by parsing;
+    /// `None` when it does not parse (the engine then reports the error
+    /// with its location).
+    pub fn parse(&self, request: &mut async_graphql::Request) -> Option<ExecutableDocument> {
+        let cached = self
+            .documents
+            .lock()
+            .ok()
+            .and_then(|documents| documents.get(&request.query).cloned());
+        if let Some(document) = cached {
+            request.set_parsed_query(document.clone());
+            return Some(document);
+        }
+        let document = request.parsed_query().ok()?.clone();
+        if request.query.len() <= CACHED_DOCUMENT_BYTES
+            && let Ok(mut documents) = self.documents.lock()
+        {
+            if documents.len() >= CACHED_DOCUMENTS {
+                documents.clear();
+            }
+            documents.insert(request.query.clone(), document.clone());
+        }
+        Some(document)
+    }
 }
 
 fn count(document: &ExecutableDocument, inspection: &mut Inspection) {
@@ -131,6 +169,28 @@ fn caller(auth: &AuthContext, client: Option<IpAddr>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn inspect(query: &str, operation_name: Option<&str>) -> Option<Inspection> {
+        let document = async_graphql::parser::parse_query(query).ok()?;
+        Some(super::inspect(&document, operation_name))
+    }
+
+    #[test]
+    fn parsed_documents_are_reused() {
+        let cache = DocumentCache::default();
+        let mut first = async_graphql::Request::new("{ __typename }");
+        assert!(cache.parse(&mut first).is_some());
+        let mut again = async_graphql::Request::new("{ __typename }");
+        assert!(cache.parse(&mut again).is_some());
+        assert_eq!(cache.documents.lock().unwrap().len(), 1);
+        let mut broken = async_graphql::Request::new("{ broken");
+        assert!(cache.parse(&mut broken).is_none());
+        assert_eq!(
+            cache.documents.lock().unwrap().len(),
+            1,
+            "errors are not cached"
+        );
+    }
 
     #[test]
     fn inspection_counts_aliases_everywhere_and_finds_introspection() {

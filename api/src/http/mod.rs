@@ -37,6 +37,8 @@ pub struct AppState {
     pub playground: PlaygroundPreset,
     /// Requests per credential.
     pub rate_limiter: std::sync::Arc<guard::RateLimiter>,
+    /// Parsed documents, reused across requests.
+    pub documents: std::sync::Arc<guard::DocumentCache>,
     /// The limits the GraphQL handler applies itself.
     pub limits: Limits,
 }
