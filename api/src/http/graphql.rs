@@ -114,9 +114,8 @@ async fn run(
     {
         Ok(request) => request,
         Err(refusal) => {
-            let response = async_graphql::Response::from_errors(vec![refusal.0]);
-            let code = outcome_of(&response);
-            return (wire::reply(media, &response), code, operation);
+            let code = code_of(&refusal.0);
+            return (refuse_operation(media, refusal.0), code, operation);
         }
     };
     if request.query.trim().is_empty() {
@@ -153,7 +152,7 @@ async fn run(
                 inspection.aliases, state.limits.max_aliases
             );
             return (
-                refuse_operation(media, &message, "MAX_ALIASES_LIMIT"),
+                refuse_operation(media, wire::coded_error(&message, "MAX_ALIASES_LIMIT")),
                 "MAX_ALIASES_LIMIT".into(),
                 operation,
             );
@@ -162,7 +161,7 @@ async fn run(
             let message = "introspection is disabled on this server";
             let code = "INTROSPECTION_DISABLED";
             return (
-                refuse_operation(media, message, code),
+                refuse_operation(media, wire::coded_error(message, code)),
                 code.into(),
                 operation,
             );
@@ -197,20 +196,20 @@ async fn run(
 /// A GraphQL request error: the operation is refused before it runs, so
 /// it answers like a validation error (400 under
 /// `application/graphql-response+json`, 200 under `application/json`).
-fn refuse_operation(media: MediaType, message: &str, code: &str) -> Response {
-    let mut error = async_graphql::ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
+fn refuse_operation(media: MediaType, error: async_graphql::ServerError) -> Response {
     wire::reply(media, &async_graphql::Response::from_errors(vec![error]))
 }
 
 /// `ok`, or the code of the first error.
 fn outcome_of(response: &async_graphql::Response) -> String {
-    let Some(error) = response.errors.first() else {
-        return "ok".to_owned();
-    };
+    response
+        .errors
+        .first()
+        .map_or_else(|| "ok".to_owned(), code_of)
+}
+
+/// The `extensions.code` of an error.
+fn code_of(error: &async_graphql::ServerError) -> String {
     match error.extensions.as_ref().and_then(|e| e.get("code")) {
         Some(async_graphql::Value::String(code)) => code.clone(),
         _ => "INTERNAL".to_owned(),

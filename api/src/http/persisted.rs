@@ -12,11 +12,7 @@ use async_graphql::{Request, ServerError};
 pub struct Refusal(pub ServerError);
 
 fn refusal(message: &str, code: &'static str) -> Refusal {
-    let mut error = ServerError::new(message, None);
-    let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", code);
-    error.extensions = Some(extensions);
-    Refusal(error)
+    Refusal(super::wire::coded_error(message, code))
 }
 
 fn not_found() -> Refusal {

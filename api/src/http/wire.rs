@@ -191,6 +191,17 @@ pub fn is_request_error(response: &async_graphql::Response) -> bool {
         && response.errors.iter().all(|e| e.path.is_empty())
 }
 
+/// A GraphQL error with its `extensions.code`, for refusals made before
+/// the engine runs.
+pub fn coded_error(message: &str, code: &str) -> async_graphql::ServerError {
+    let mut error = async_graphql::ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    error
+}
+
 /// The answer to an operation that ran (or was refused before running).
 pub fn reply(media: MediaType, response: &async_graphql::Response) -> Response {
     let request_error = is_request_error(response);
