@@ -52,7 +52,7 @@ pub fn inspect(document: &ExecutableDocument, operation_name: Option<&str>) -> I
 /// more than answering a small query. Bounded; emptied when full.
 #[derive(Default)]
 pub struct DocumentCache {
-    documents: std::sync::Mutex<std::collections::HashMap<String, ExecutableDocument>>,
+    documents: std::sync::RwLock<std::collections::HashMap<String, ExecutableDocument>>,
 }
 
 /// Documents the cache holds at most.
@@ -67,7 +67,7 @@ impl DocumentCache {
     pub fn parse(&self, request: &mut async_graphql::Request) -> Option<ExecutableDocument> {
         let cached = self
             .documents
-            .lock()
+            .read()
             .ok()
             .and_then(|documents| documents.get(&request.query).cloned());
         if let Some(document) = cached {
@@ -76,7 +76,7 @@ impl DocumentCache {
         }
         let document = request.parsed_query().ok()?.clone();
         if request.query.len() <= CACHED_DOCUMENT_BYTES
-            && let Ok(mut documents) = self.documents.lock()
+            && let Ok(mut documents) = self.documents.write()
         {
             if documents.len() >= CACHED_DOCUMENTS {
                 documents.clear();
@@ -182,11 +182,11 @@ mod tests {
         assert!(cache.parse(&mut first).is_some());
         let mut again = async_graphql::Request::new("{ __typename }");
         assert!(cache.parse(&mut again).is_some());
-        assert_eq!(cache.documents.lock().unwrap().len(), 1);
+        assert_eq!(cache.documents.read().unwrap().len(), 1);
         let mut broken = async_graphql::Request::new("{ broken");
         assert!(cache.parse(&mut broken).is_none());
         assert_eq!(
-            cache.documents.lock().unwrap().len(),
+            cache.documents.read().unwrap().len(),
             1,
             "errors are not cached"
         );

@@ -6,7 +6,7 @@ use crate::db::Db;
 use crate::ingest::IngestResult;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, RwLock};
 use std::time::Duration;
 
 /// Latency buckets, in seconds: 1 ms to 30 s (the request time limit).
@@ -68,7 +68,7 @@ fn describe() {
 /// among the first `MAX_OPERATION_NAMES` seen, else `other`; `anonymous`
 /// for an unnamed operation.
 fn operation_label(name: Option<&str>) -> String {
-    static SEEN: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    static SEEN: OnceLock<RwLock<HashSet<String>>> = OnceLock::new();
     let Some(name) = name else {
         return "anonymous".to_owned();
     };
@@ -76,11 +76,19 @@ fn operation_label(name: Option<&str>) -> String {
     if !plain {
         return "other".to_owned();
     }
-    let mut seen = SEEN
-        .get_or_init(Default::default)
-        .lock()
+    let seen = SEEN.get_or_init(Default::default);
+    // Known names (nearly every request) need only the read lock.
+    let known = seen
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .contains(name);
+    if known {
+        return name.to_owned();
+    }
+    let mut seen = seen
+        .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if seen.contains(name) || seen.len() < MAX_OPERATION_NAMES {
+    if seen.len() < MAX_OPERATION_NAMES {
         seen.insert(name.to_owned());
         name.to_owned()
     } else {
