@@ -181,13 +181,7 @@ pub async fn spawn_app(backend: Backend, test: &str) -> Option<TestApp> {
     let db = Db::connect_and_migrate(&config)
         .await
         .expect("migrate test database");
-    let mut server = ServerConfig::for_tests();
-    server.admin_secret = Some(OPERATOR.parse().expect("valid secret"));
-    let app = Application::build(server, db.clone())
-        .await
-        .expect("build app");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let address = start_server(&db, |_| {}).await;
     Some(TestApp {
         address,
         db,
@@ -196,6 +190,20 @@ pub async fn spawn_app(backend: Backend, test: &str) -> Option<TestApp> {
         client: reqwest::Client::new(),
         _database: database,
     })
+}
+
+/// Starts a server over `db` with the test configuration (the operator
+/// secret set) and `configure` applied; returns its address.
+async fn start_server(db: &Db, configure: impl FnOnce(&mut ServerConfig)) -> String {
+    let mut server = ServerConfig::for_tests();
+    server.admin_secret = Some(OPERATOR.parse().expect("valid secret"));
+    configure(&mut server);
+    let app = Application::build(server, db.clone())
+        .await
+        .expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    address
 }
 
 fn init_tracing() {
@@ -211,15 +219,7 @@ impl TestApp {
     /// Starts a second server over the same database with `configure`
     /// applied to the test configuration; returns its address.
     pub async fn serve_with(&self, configure: impl FnOnce(&mut ServerConfig)) -> String {
-        let mut server = ServerConfig::for_tests();
-        server.admin_secret = Some(OPERATOR.parse().expect("valid secret"));
-        configure(&mut server);
-        let app = Application::build(server, self.db.clone())
-            .await
-            .expect("build app");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped());
-        address
+        start_server(&self.db, configure).await
     }
 
     /// POSTs a GraphQL request with an optional bearer credential and returns
