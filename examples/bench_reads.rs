@@ -95,11 +95,11 @@ fn peak_rss_mb(pid: u32) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// POSTs a GraphQL request with the benchmark's key; the JSON answer.
-async fn post(client: &reqwest::Client, a: &Args, body: &Value) -> Value {
+/// POSTs a GraphQL request with `key`; the JSON answer.
+async fn post(client: &reqwest::Client, url: &str, key: &str, body: &Value) -> Value {
     client
-        .post(&a.url)
-        .bearer_auth(&a.key)
+        .post(url)
+        .bearer_auth(key)
         .json(body)
         .send()
         .await
@@ -121,16 +121,7 @@ async fn throughput(a: &Args, connections: usize) {
             let client = reqwest::Client::new();
             let mut done = 0u64;
             while Instant::now() < deadline {
-                let response: Value = client
-                    .post(&url)
-                    .bearer_auth(&key)
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let response = post(&client, &url, &key, &body).await;
                 assert!(response["errors"].is_null(), "{response}");
                 done += 1;
             }
@@ -158,7 +149,13 @@ async fn main() {
     let client = reqwest::Client::new();
     let now = Utc::now();
     let zone: chrono_tz::Tz = {
-        let body = post(&client, &a, &json!({ "query": "{ tenant { timezone } }" })).await;
+        let body = post(
+            &client,
+            &a.url,
+            &a.key,
+            &json!({ "query": "{ tenant { timezone } }" }),
+        )
+        .await;
         body["data"]["tenant"]["timezone"]
             .as_str()
             .and_then(|tz| tz.parse().ok())
@@ -219,7 +216,7 @@ async fn main() {
         let mut timings = Vec::new();
         for i in 0..a.warmup + a.requests {
             let started = Instant::now();
-            let response = post(&client, &a, &body).await;
+            let response = post(&client, &a.url, &a.key, &body).await;
             let elapsed = started.elapsed().as_secs_f64() * 1000.0;
             assert!(response["errors"].is_null(), "{name}: {response}");
             if i >= a.warmup {

@@ -3,6 +3,11 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+/// A table or column name.
+pub fn a(name: &'static str) -> Alias {
+    Alias::new(name)
+}
+
 /// A tenant-owned table: `tenant_id` and `id` (UUIDs), primary key
 /// `(tenant_id, id)` and a foreign key to `tenants` that cascades on delete.
 pub fn tenant_table(table: &'static str) -> TableCreateStatement {

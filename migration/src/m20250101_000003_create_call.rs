@@ -1,16 +1,12 @@
 //! Calls and everything hanging off them: events, notes, transcripts with
 //! segments, lead analyses, and follow-ups.
 
-use crate::helpers::{create_all, drop_all, stamps, tenant_fk, tenant_index, tenant_table};
+use crate::helpers::{a, create_all, drop_all, stamps, tenant_fk, tenant_index, tenant_table};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn a(name: &'static str) -> Alias {
-    Alias::new(name)
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

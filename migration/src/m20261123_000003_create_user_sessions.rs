@@ -3,7 +3,7 @@
 //! replica), the audit log, the API-key authorship of notes and follow-ups,
 //! and an index to find a user by email across tenants.
 
-use crate::helpers::{create_all, tenant_fk, tenant_index, tenant_table};
+use crate::helpers::{a, create_all, tenant_fk, tenant_index, tenant_table};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -18,10 +18,6 @@ const AUTHORSHIP_COLUMNS: [(&str, &str); 4] = [
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn a(name: &'static str) -> Alias {
-    Alias::new(name)
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
