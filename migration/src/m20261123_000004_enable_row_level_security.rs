@@ -40,7 +40,7 @@ pub const TENANT_TABLES: [&str; 19] = [
 
 /// The tenant a transaction is scoped to; no rows when unset. (After a
 /// transaction-local setting ends, PostgreSQL leaves `''`, hence `NULLIF`.)
-const CURRENT_TENANT: &str = "NULLIF(current_setting('callboard.tenant_id', true), '')::uuid";
+pub const CURRENT_TENANT: &str = "NULLIF(current_setting('callboard.tenant_id', true), '')::uuid";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

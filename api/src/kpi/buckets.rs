@@ -8,7 +8,10 @@
 //! hours on DST days), the days its dashboards ask for. A range is served
 //! as: whole tenant days from the daily rollup, whole quarter-hours from the
 //! 15-minute rollup, and what is left at either end (less than 15 minutes)
-//! from the calls themselves.
+//! from the calls themselves. A partial day is read either that way or as
+//! its daily row minus the rest of the day, whichever part is shorter: every
+//! counter is a sum, so both are exact, and "the last 30 days up to now"
+//! reads 30 daily rows less a future that holds no calls yet.
 
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone,
@@ -45,12 +48,14 @@ pub enum Source {
 }
 
 /// A half-open piece `[start, end)` of a range, in epoch seconds for rollups
-/// or exact instants for calls.
+/// or exact instants for calls, added to the range's sums or, when
+/// `subtract`, taken from them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Piece {
     pub source: Source,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    pub subtract: bool,
 }
 
 fn floor_to(t: DateTime<Utc>, step: i64) -> DateTime<Utc> {
@@ -67,6 +72,10 @@ fn ceil_to(t: DateTime<Utc>, step: i64) -> DateTime<Utc> {
     }
 }
 
+fn aligned(t: DateTime<Utc>) -> bool {
+    t.timestamp().rem_euclid(QUARTER) == 0
+}
+
 /// The start of the tenant day (in `zone`) that contains `t`.
 pub fn day_start(t: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
     bucket_start(t, zone, Granularity::Day)
@@ -77,47 +86,116 @@ pub fn next_day(start: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
     next_bucket(start, zone, Granularity::Day)
 }
 
-/// Splits `[start, end)` into day (days of `zone`, the tenant's), quarter
-/// and calls pieces that cover it exactly once.
-pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> {
-    let mut out = Vec::new();
-    if start >= end {
-        return out;
-    }
-    let (q0, q1) = (ceil_to(start, QUARTER), floor_to(end, QUARTER));
-    if q0 >= q1 {
-        out.push(Piece {
-            source: Source::Calls,
-            start,
-            end,
-        });
-        return out;
-    }
-    let mut push = |source, start: DateTime<Utc>, end: DateTime<Utc>| {
+/// Whether the daily rollup row of the day `[start, end)` can be used:
+/// before 1972 a zone's midnights may be off the quarter-hours (local mean
+/// time), and such days are summed from quarters.
+fn day_usable(start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    start >= MODERN && aligned(start) && aligned(end)
+}
+
+/// Pieces being collected for one range.
+struct Cover(Vec<Piece>);
+
+impl Cover {
+    fn push(&mut self, source: Source, start: DateTime<Utc>, end: DateTime<Utc>, subtract: bool) {
         if start < end {
-            out.push(Piece { source, start, end });
+            self.0.push(Piece {
+                source,
+                start,
+                end,
+                subtract,
+            });
         }
-    };
-    push(Source::Calls, start, q0);
-    // Before a zone adopted standard time its midnights were off the
-    // quarter-hours (local mean time): days before 1972 are summed from
-    // quarters, as is any day whose midnight is off them.
-    let first = q0.max(MODERN);
-    let d0 = match day_start(first, zone) {
-        start if start == first => start,
-        start => next_day(start, zone),
-    };
-    let d1 = day_start(q1, zone);
-    let aligned = |t: DateTime<Utc>| t.timestamp().rem_euclid(QUARTER) == 0;
-    if d0 < d1 && aligned(d0) && aligned(d1) {
-        push(Source::Quarter, q0, d0);
-        push(Source::Day, d0, d1);
-        push(Source::Quarter, d1, q1);
-    } else {
-        push(Source::Quarter, q0, q1);
     }
-    push(Source::Calls, q1, end);
-    out
+
+    /// `[start, end)` from quarter-hours, and calls at ragged ends.
+    fn direct(&mut self, start: DateTime<Utc>, end: DateTime<Utc>, subtract: bool) {
+        let (q0, q1) = (ceil_to(start, QUARTER), floor_to(end, QUARTER));
+        if q0 >= q1 {
+            self.push(Source::Calls, start, end, subtract);
+            return;
+        }
+        self.push(Source::Calls, start, q0, subtract);
+        self.push(Source::Quarter, q0, q1, subtract);
+        self.push(Source::Calls, q1, end, subtract);
+    }
+
+    /// `[start, end)`, part of the day `[day, day_end)`: read directly, or
+    /// as the whole day minus the rest of it when the rest is shorter. The
+    /// two are equal because every counter is a sum; "today so far" is the
+    /// daily row minus a future that has no calls yet.
+    fn part_of_day(
+        &mut self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        day: DateTime<Utc>,
+        day_end: DateTime<Utc>,
+    ) {
+        let rest = (start - day) + (day_end - end);
+        if day_usable(day, day_end) && rest < end - start {
+            self.push(Source::Day, day, day_end, false);
+            self.direct(day, start, true);
+            self.direct(end, day_end, true);
+        } else {
+            self.direct(start, end, false);
+        }
+    }
+
+    /// Whole days `[start, end)`: from the daily rollup when it can serve
+    /// them.
+    fn days(&mut self, start: DateTime<Utc>, end: DateTime<Utc>) {
+        if day_usable(start, end) {
+            self.push(Source::Day, start, end, false);
+        } else {
+            self.direct(start, end, false);
+        }
+    }
+}
+
+/// The first tenant day starting at or after 1972-01-01.
+fn first_modern_day(zone: Tz) -> DateTime<Utc> {
+    match day_start(MODERN, zone) {
+        day if day == MODERN => day,
+        day => next_day(day, zone),
+    }
+}
+
+/// Splits `[start, end)` into pieces of days (of `zone`, the tenant's),
+/// quarter-hours and calls whose signed sum covers it exactly once. A
+/// partial day is the day minus its rest when the rest is the shorter.
+pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> {
+    let mut cover = Cover(Vec::new());
+    if start >= end {
+        return cover.0;
+    }
+    // Before 1972 a zone's midnights may be off the quarter-hours: that part
+    // is summed from quarter-hours.
+    let modern = first_modern_day(zone);
+    if start < modern {
+        cover.direct(start, end.min(modern), false);
+        if end <= modern {
+            return cover.0;
+        }
+    }
+    let start = start.max(modern);
+    let first = day_start(start, zone);
+    let first_end = next_day(first, zone);
+    if end <= first_end {
+        cover.part_of_day(start, end, first, first_end);
+        return cover.0;
+    }
+    let whole_from = if start == first {
+        first
+    } else {
+        cover.part_of_day(start, first_end, first, first_end);
+        first_end
+    };
+    let last = day_start(end, zone);
+    cover.days(whole_from, last);
+    if end > last {
+        cover.part_of_day(last, end, last, next_day(last, zone));
+    }
+    cover.0
 }
 
 /// The key that changes exactly at a bucket boundary. HOUR includes the
@@ -257,30 +335,151 @@ mod tests {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()
     }
 
+    /// How many times the pieces count the instant `t` (subtracted pieces
+    /// count -1); also checks that each piece is of its source's grain.
+    fn times_counted(p: &[Piece], t: DateTime<Utc>, zone: Tz) -> i32 {
+        p.iter()
+            .inspect(|x| match x.source {
+                Source::Day => {
+                    assert_eq!(day_start(x.start, zone), x.start, "{x:?}");
+                    assert_eq!(day_start(x.end, zone), x.end, "{x:?}");
+                }
+                Source::Quarter => assert!(aligned(x.start) && aligned(x.end), "{x:?}"),
+                Source::Calls => {}
+            })
+            .filter(|x| x.start <= t && t < x.end)
+            .map(|x| if x.subtract { -1 } else { 1 })
+            .sum()
+    }
+
+    fn assert_exact_cover(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> {
+        let p = pieces(start, end, zone);
+        let step = Duration::seconds(450);
+        let mut t = day_start(start, zone) - Duration::days(1);
+        let until = end + Duration::days(2);
+        while t < until {
+            for probe in [t, t + Duration::seconds(1)] {
+                let want = i32::from(start <= probe && probe < end);
+                assert_eq!(times_counted(&p, probe, zone), want, "at {probe}: {p:?}");
+            }
+            t += step;
+        }
+        for edge in [
+            start,
+            end,
+            start - Duration::seconds(1),
+            end - Duration::seconds(1),
+        ] {
+            let want = i32::from(start <= edge && edge < end);
+            assert_eq!(times_counted(&p, edge, zone), want, "at {edge}: {p:?}");
+        }
+        p
+    }
+
     #[test]
     fn pieces_cover_a_ragged_range_exactly_once() {
-        let p = pieces(
+        let p = assert_exact_cover(
             utc("2026-03-01T10:07:30Z"),
             utc("2026-03-04T05:50:00Z"),
             Tz::UTC,
         );
-        let kinds: Vec<_> = p.iter().map(|x| x.source).collect();
+        let kinds: Vec<_> = p.iter().map(|x| (x.source, x.subtract)).collect();
         assert_eq!(
             kinds,
             vec![
-                Source::Calls,
-                Source::Quarter,
-                Source::Day,
-                Source::Quarter,
-                Source::Calls
+                // 13.9 hours of March 1st: the day minus its first 10.1.
+                (Source::Day, false),
+                (Source::Quarter, true),
+                (Source::Calls, true),
+                (Source::Day, false),
+                // 5.8 hours of March 4th: read directly.
+                (Source::Quarter, false),
+                (Source::Calls, false),
             ]
         );
-        assert_eq!(p[1].start, utc("2026-03-01T10:15:00Z"));
-        assert_eq!(p[2].start, utc("2026-03-02T00:00:00Z"));
-        assert_eq!(p[2].end, utc("2026-03-04T00:00:00Z"));
-        assert_eq!(p[4].start, utc("2026-03-04T05:45:00Z"));
-        for pair in p.windows(2) {
-            assert_eq!(pair[0].end, pair[1].start);
+        assert_eq!(p[0].start, utc("2026-03-01T00:00:00Z"));
+        assert_eq!(p[1].end, utc("2026-03-01T10:00:00Z"));
+        assert_eq!(p[3].start, utc("2026-03-02T00:00:00Z"));
+        assert_eq!(p[3].end, utc("2026-03-04T00:00:00Z"));
+        assert_eq!(p[5].start, utc("2026-03-04T05:45:00Z"));
+    }
+
+    #[test]
+    fn today_so_far_is_the_daily_row_minus_the_rest_of_the_day() {
+        let kolkata: Tz = "Asia/Kolkata".parse().unwrap();
+        // 30 dashboard days: local midnight 29 days ago until 17:52 today.
+        let now = utc("2026-03-10T12:22:10Z");
+        let today = day_start(now, kolkata);
+        assert_eq!(today, utc("2026-03-09T18:30:00Z"));
+        let from = today - Duration::days(29);
+        let p = assert_exact_cover(from, now, kolkata);
+        assert_eq!(
+            p,
+            vec![
+                Piece {
+                    source: Source::Day,
+                    start: from,
+                    end: today,
+                    subtract: false
+                },
+                Piece {
+                    source: Source::Day,
+                    start: today,
+                    end: utc("2026-03-10T18:30:00Z"),
+                    subtract: false
+                },
+                Piece {
+                    source: Source::Calls,
+                    start: now,
+                    end: utc("2026-03-10T12:30:00Z"),
+                    subtract: true
+                },
+                Piece {
+                    source: Source::Quarter,
+                    start: utc("2026-03-10T12:30:00Z"),
+                    end: utc("2026-03-10T18:30:00Z"),
+                    subtract: true
+                },
+            ]
+        );
+        // Early in the day the few hours so far are read directly.
+        let early = utc("2026-03-09T20:00:00Z");
+        let p = assert_exact_cover(today, early, kolkata);
+        assert!(
+            p.iter().all(|x| !x.subtract && x.source != Source::Day),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn every_split_covers_its_range_exactly_once() {
+        let zones: Vec<Tz> = [
+            "UTC",
+            "Asia/Kolkata",
+            "Asia/Kathmandu",
+            "Europe/Berlin",
+            "America/St_Johns",
+        ]
+        .iter()
+        .map(|z| z.parse().unwrap())
+        .collect();
+        // Ragged and aligned ends around a DST change, within one day,
+        // across days, and reaching back before 1972.
+        let starts = [
+            "2026-03-27T23:59:59Z",
+            "2026-03-28T23:00:00Z",
+            "2026-03-29T00:07:00Z",
+            "2026-03-29T13:44:59Z",
+            "1971-12-30T21:10:00Z",
+        ];
+        let lengths = [60 * 7, 900, 3600 * 5 + 17, 3600 * 20, 86400 * 2 + 3601];
+        for zone in &zones {
+            for s in starts {
+                for len in lengths {
+                    let start = utc(s);
+                    assert_exact_cover(start, start + Duration::seconds(len), *zone);
+                }
+            }
         }
     }
 
@@ -311,7 +510,10 @@ mod tests {
             .iter()
             .map(|x| x.source)
             .collect();
-        assert_eq!(sources, vec![Source::Quarter, Source::Day, Source::Quarter]);
+        assert_eq!(
+            sources,
+            vec![Source::Quarter, Source::Day, Source::Day, Source::Quarter]
+        );
 
         // A 23-hour DST day is one day piece.
         let berlin: Tz = "Europe/Berlin".parse().unwrap();

@@ -5,7 +5,7 @@
 
 use entity::enums::{CallDirection, CallStatus, LeadTag, Sentiment};
 use entity::{call, lead_analysis};
-use std::ops::{AddAssign, Index};
+use std::ops::{AddAssign, Index, SubAssign};
 
 /// The counter columns, in storage order: exactly the rollup tables'
 /// counter columns, as their migration creates them.
@@ -75,13 +75,19 @@ impl AddAssign<&Counters> for Counters {
     }
 }
 
+impl SubAssign<&Counters> for Counters {
+    fn sub_assign(&mut self, other: &Counters) {
+        for (a, b) in self.0.iter_mut().zip(other.0.iter()) {
+            *a -= b;
+        }
+    }
+}
+
 impl Counters {
     /// `self - other`, for rollup deltas.
     pub fn minus(&self, other: &Counters) -> Counters {
         let mut out = *self;
-        for (a, b) in out.0.iter_mut().zip(other.0.iter()) {
-            *a -= b;
-        }
+        out -= other;
         out
     }
 

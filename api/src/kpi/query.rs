@@ -90,11 +90,27 @@ fn dimension_column(dimension: Dimension) -> &'static str {
     }
 }
 
-/// Merges touching pieces of one source into few intervals for SQL.
-fn merged(pieces: &[(usize, Piece)], source: Source) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+/// Which pieces one read serves: those of one source, added or subtracted.
+/// Within one kind, the pieces of different ranges never overlap (a day is
+/// read whole for at most one of several disjoint ranges, the one covering
+/// more than half of it), so each row belongs to at most one range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Kind {
+    source: Source,
+    subtract: bool,
+}
+
+impl Kind {
+    fn of(self, piece: &Piece) -> bool {
+        piece.source == self.source && piece.subtract == self.subtract
+    }
+}
+
+/// Merges touching pieces of one kind into few intervals for SQL.
+fn merged(pieces: &[(usize, Piece)], kind: Kind) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     let mut spans: Vec<(DateTime<Utc>, DateTime<Utc>)> = pieces
         .iter()
-        .filter(|(_, p)| p.source == source)
+        .filter(|(_, p)| kind.of(p))
         .map(|(_, p)| (p.start, p.end))
         .collect();
     spans.sort();
@@ -108,14 +124,14 @@ fn merged(pieces: &[(usize, Piece)], source: Source) -> Vec<(DateTime<Utc>, Date
     out
 }
 
-/// Finds which range a rollup bucket or call time of one source falls in.
+/// Finds which range a rollup bucket or call time of one kind falls in.
 struct Lookup(Vec<(DateTime<Utc>, DateTime<Utc>, usize)>);
 
 impl Lookup {
-    fn new(pieces: &[(usize, Piece)], source: Source) -> Self {
+    fn new(pieces: &[(usize, Piece)], kind: Kind) -> Self {
         let mut spans: Vec<_> = pieces
             .iter()
-            .filter(|(_, p)| p.source == source)
+            .filter(|(_, p)| kind.of(p))
             .map(|(i, p)| (p.start, p.end, *i))
             .collect();
         spans.sort();
@@ -269,20 +285,17 @@ fn call_filter(spans: &[(DateTime<Utc>, DateTime<Utc>)], filter: &KpiFilter) -> 
     all
 }
 
-/// The queries that read one source's pieces: a single one for a single
+/// The queries that read one kind of pieces: a single one for a single
 /// range; for a series, one per run of equal adjacent pieces (three or
 /// more), and one per-bucket query for the rest.
-fn plan(pieces: &[(usize, Piece)], source: Source, ranges: usize) -> Vec<(Spans, Slots)> {
-    let mut mine: Vec<(usize, Piece)> = pieces
-        .iter()
-        .filter(|(_, p)| p.source == source)
-        .copied()
-        .collect();
+fn plan(pieces: &[(usize, Piece)], kind: Kind, ranges: usize) -> Vec<(Spans, Slots)> {
+    let mut mine: Vec<(usize, Piece)> =
+        pieces.iter().filter(|(_, p)| kind.of(p)).copied().collect();
     if mine.is_empty() {
         return Vec::new();
     }
     if ranges == 1 {
-        return vec![(merged(&mine, source), Slots::One)];
+        return vec![(merged(&mine, kind), Slots::One)];
     }
     mine.sort_by_key(|(_, p)| p.start);
     let mut out = Vec::new();
@@ -318,7 +331,7 @@ fn plan(pieces: &[(usize, Piece)], source: Source, ranges: usize) -> Vec<(Spans,
     }
     flush(&mut run, &mut rest, &mut out);
     if !rest.is_empty() {
-        out.push((merged(&rest, source), Slots::PerBucket));
+        out.push((merged(&rest, kind), Slots::PerBucket));
     }
     out
 }
@@ -343,39 +356,53 @@ pub async fn aggregate<C: ConnectionTrait>(
         .flat_map(|(i, (from, to))| pieces(*from, *to, zone).into_iter().map(move |p| (i, p)))
         .collect();
     let table = table_for(filter, dimension);
-    for (source, grain) in [(Source::Day, DAY_GRAIN), (Source::Quarter, QUARTER_GRAIN)] {
-        for (spans, slots) in plan(&all, source, ranges.len()) {
-            let select = rollup_select(tenant, table, grain, &spans, filter, dimension, slots);
-            let rows = db.query_all(&select).await.context("reading KPI rollups")?;
-            let lookup = Lookup::new(&all, source);
-            for row in rows {
-                let index = match slots {
-                    Slots::One => 0,
-                    Slots::Regular { first, .. } => {
-                        first + usize::try_from(row.try_get::<i64>("", "slot")?)?
-                    }
-                    Slots::PerBucket => {
-                        let bucket: i64 = row.try_get("", "bucket")?;
-                        let at =
-                            DateTime::from_timestamp(bucket, 0).context("bucket out of range")?;
-                        match lookup.range_of(at) {
-                            Some(index) => index,
-                            None => continue,
+    for subtract in [false, true] {
+        let mut add = |index: usize, key: GroupKey, counters: &Counters| {
+            let sum = sums.entry((index, key)).or_default();
+            if subtract {
+                *sum -= counters;
+            } else {
+                *sum += counters;
+            }
+        };
+        for (source, grain) in [(Source::Day, DAY_GRAIN), (Source::Quarter, QUARTER_GRAIN)] {
+            let kind = Kind { source, subtract };
+            let lookup = Lookup::new(&all, kind);
+            for (spans, slots) in plan(&all, kind, ranges.len()) {
+                let select = rollup_select(tenant, table, grain, &spans, filter, dimension, slots);
+                let rows = db.query_all(&select).await.context("reading KPI rollups")?;
+                for row in rows {
+                    let index = match slots {
+                        Slots::One => 0,
+                        Slots::Regular { first, .. } => {
+                            first + usize::try_from(row.try_get::<i64>("", "slot")?)?
                         }
+                        Slots::PerBucket => {
+                            let bucket: i64 = row.try_get("", "bucket")?;
+                            let at = DateTime::from_timestamp(bucket, 0)
+                                .context("bucket out of range")?;
+                            match lookup.range_of(at) {
+                                Some(index) => index,
+                                None => continue,
+                            }
+                        }
+                    };
+                    let mut counters = Counters::default();
+                    for (i, c) in COLUMNS.iter().enumerate() {
+                        counters.0[i] = row.try_get::<Option<i64>>("", c)?.unwrap_or(0);
                     }
-                };
-                let mut counters = Counters::default();
-                for (i, c) in COLUMNS.iter().enumerate() {
-                    counters.0[i] = row.try_get::<Option<i64>>("", c)?.unwrap_or(0);
+                    add(index, group_of_row(&row, dimension)?, &counters);
                 }
-                *sums
-                    .entry((index, group_of_row(&row, dimension)?))
-                    .or_default() += &counters;
             }
         }
-    }
-    let spans = merged(&all, Source::Calls);
-    if !spans.is_empty() {
+        let kind = Kind {
+            source: Source::Calls,
+            subtract,
+        };
+        let spans = merged(&all, kind);
+        if spans.is_empty() {
+            continue;
+        }
         let calls = call::Entity::find()
             .filter(call::Column::TenantId.eq(tenant))
             .filter(call_filter(&spans, filter))
@@ -383,16 +410,14 @@ pub async fn aggregate<C: ConnectionTrait>(
             .await
             .context("reading ragged-end calls")?;
         let analyses = effective_analyses(db, tenant, calls.iter().map(|c| c.id).collect()).await?;
-        let lookup = Lookup::new(&all, Source::Calls);
+        let lookup = Lookup::new(&all, kind);
         for c in &calls {
             let (Some(at), Some(counters)) = (c.initiated_at, contribution(c, analyses.get(&c.id)))
             else {
                 continue;
             };
             if let Some(index) = lookup.range_of(at) {
-                *sums
-                    .entry((index, group_of_call(c, dimension)))
-                    .or_default() += &counters;
+                add(index, group_of_call(c, dimension), &counters);
             }
         }
     }
