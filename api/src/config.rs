@@ -105,7 +105,13 @@ pub struct ServerConfig {
     /// BAD_USER_INPUT beyond). A list's page holds 50 when none is asked.
     #[arg(long, env = "CALLBOARD_MAX_PAGE_SIZE", default_value_t = 500)]
     pub max_page_size: u64,
-    /// Time limit of one request, in seconds (default 30; HTTP 408 beyond).
+    /// Memory for cached answers, in MiB (default 64; 0 turns the cache
+    /// off). A query's answer is reused for the same credential, document
+    /// and variables until the tenant's data next changes, so it is never
+    /// stale (`docs/operations.md`).
+    #[arg(long, env = "CALLBOARD_RESPONSE_CACHE_MB", default_value_t = 64)]
+    pub response_cache_mb: u64,
+    /// Time limit of one request, in seconds (default 30; HTTP 504 beyond).
     #[arg(long, env = "CALLBOARD_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
     /// Log format.
@@ -151,6 +157,7 @@ impl ServerConfig {
             introspection: true,
             rate_limit_per_second: 0,
             rate_limit_burst: 100,
+            response_cache_mb: 0,
             request_timeout_secs: 30,
             log_format: LogFormat::Text,
             playground: PlaygroundPreset::Blank,

@@ -167,13 +167,24 @@ impl Db {
 
     /// Begins a write transaction of one tenant: `begin_write`, then
     /// `scope_to_tenant`, so on PostgreSQL row-level security holds the
-    /// whole transaction to that tenant's rows.
+    /// whole transaction to that tenant's rows. It also increments the
+    /// tenant's `data_version`, which ends the life of every cached answer
+    /// about the tenant when the transaction commits (and, holding the
+    /// tenant row, orders the tenant's writers).
     pub async fn begin_tenant_write(
         &self,
         tenant: uuid::Uuid,
     ) -> Result<(sea_orm::DatabaseTransaction, Option<MutexGuard<'_, ()>>), sea_orm::DbErr> {
         let (txn, gate) = self.begin_write().await?;
         scope_to_tenant(&txn, tenant).await?;
+        use entity::tenant::Column;
+        use sea_orm::sea_query::{Expr, ExprTrait, Query};
+        let bump = Query::update()
+            .table(entity::tenant::Entity)
+            .value(Column::DataVersion, Expr::col(Column::DataVersion).add(1))
+            .and_where(Expr::col(Column::Id).eq(tenant))
+            .to_owned();
+        txn.execute(&bump).await?;
         Ok((txn, gate))
     }
 }

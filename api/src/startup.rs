@@ -33,6 +33,9 @@ impl Application {
             )),
             limits: Limits::of(&config),
             documents: Default::default(),
+            responses: std::sync::Arc::new(crate::http::response_cache::ResponseCache::new(
+                config.response_cache_mb.saturating_mul(1024 * 1024),
+            )),
         };
         crate::telemetry::prometheus::install();
         let router = router(state, &config);

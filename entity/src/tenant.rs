@@ -15,6 +15,9 @@ pub struct Model {
     pub credits_per_minute: i32,
     pub active: bool,
     pub settings: Json,
+    /// Incremented by every write transaction of the tenant: answers
+    /// computed at one version stay exact until it changes.
+    pub data_version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -20,6 +20,7 @@ mod m20261123_000002_create_persisted_documents;
 mod m20261123_000003_create_user_sessions;
 pub mod m20261123_000004_enable_row_level_security;
 mod m20261123_000005_partition_kpi_rollups;
+mod m20261123_000006_add_tenant_data_version;
 
 /// Runs callboard's migrations in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_user_sessions::Migration),
             Box::new(m20261123_000004_enable_row_level_security::Migration),
             Box::new(m20261123_000005_partition_kpi_rollups::Migration),
+            Box::new(m20261123_000006_add_tenant_data_version::Migration),
         ]
     }
 }

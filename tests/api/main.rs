@@ -24,6 +24,7 @@ mod read_paging;
 mod read_relations;
 mod read_statements;
 mod read_tenancy;
+mod response_cache;
 mod rls;
 mod roles;
 mod schema;

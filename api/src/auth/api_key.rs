@@ -122,10 +122,9 @@ async fn verify_key(db: &Db, secret: &str) -> Result<Option<ApiKeyPrincipal>, se
     if let Some(row) = &tenant_row {
         crate::kpi::remember_zone(row);
     }
-    let tenant_active = tenant_row.is_some_and(|t| t.active);
-    if !tenant_active {
+    let Some(data_version) = tenant_row.filter(|t| t.active).map(|t| t.data_version) else {
         return Ok(None);
-    }
+    };
     let now = Utc::now();
     // Record use at most once a minute: a write per request would cost more
     // than the request itself.
@@ -133,11 +132,11 @@ async fn verify_key(db: &Db, secret: &str) -> Result<Option<ApiKeyPrincipal>, se
         .last_used_at
         .is_none_or(|at| now - at > chrono::Duration::seconds(60))
     {
-        let principal = principal_of(&key);
+        let principal = principal_of(&key, data_version);
         record_use(db, key, now).await;
         return Ok(Some(principal));
     }
-    Ok(Some(principal_of(&key)))
+    Ok(Some(principal_of(&key, data_version)))
 }
 
 /// Records a key's use, unless SQLite's single writer is busy: then the next
@@ -153,8 +152,9 @@ async fn record_use(db: &Db, key: api_key::Model, now: chrono::DateTime<Utc>) {
     }
 }
 
-fn principal_of(key: &api_key::Model) -> ApiKeyPrincipal {
+fn principal_of(key: &api_key::Model, data_version: i64) -> ApiKeyPrincipal {
     ApiKeyPrincipal {
+        data_version,
         tenant: TenantId::from_verified(key.tenant_id),
         key_id: key.id,
         scopes: key.scopes.0.clone(),

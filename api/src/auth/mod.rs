@@ -45,6 +45,8 @@ pub struct ApiKeyPrincipal {
     pub scopes: Vec<ApiKeyScope>,
     /// The key may run registered (persisted) documents only.
     pub persisted_only: bool,
+    /// The tenant's `data_version` when the key was verified.
+    pub data_version: i64,
 }
 
 /// A signed-in dashboard user, as the database has them now (role and
@@ -58,6 +60,8 @@ pub struct UserPrincipal {
     pub agent_id: Option<Uuid>,
     /// The sign-in session the access token belongs to.
     pub session_id: Uuid,
+    /// The tenant's `data_version` when the token was verified.
+    pub data_version: i64,
 }
 
 /// Something a resolver needs the caller to be allowed to do.
@@ -191,6 +195,16 @@ pub struct AuthContext {
 const NO_CREDENTIAL: &str = "send a credential as `Authorization: Bearer <secret>`";
 
 impl AuthContext {
+    /// The tenant's data version as read when the credential was verified
+    /// (API keys and users only).
+    pub fn data_version(&self) -> Option<i64> {
+        match &self.principal {
+            Principal::ApiKey(key) => Some(key.data_version),
+            Principal::User(user) => Some(user.data_version),
+            _ => None,
+        }
+    }
+
     /// An anonymous caller.
     pub fn anonymous() -> Self {
         Self {
@@ -299,6 +313,7 @@ mod tests {
                 key_id: Uuid::now_v7(),
                 scopes: scopes.to_vec(),
                 persisted_only: false,
+                data_version: 0,
             }),
         }
     }
@@ -311,6 +326,7 @@ mod tests {
                 role,
                 agent_id,
                 session_id: Uuid::now_v7(),
+                data_version: 0,
             }),
         }
     }

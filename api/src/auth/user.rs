@@ -39,11 +39,11 @@ pub async fn verify(db: &Db, bearer: &str) -> Result<Option<UserPrincipal>, DbEr
     if let Some(row) = &tenant_row {
         crate::kpi::remember_zone(row);
     }
-    let tenant_active = tenant_row.is_some_and(|t| t.active);
-    if !tenant_active {
+    let Some(data_version) = tenant_row.filter(|t| t.active).map(|t| t.data_version) else {
         return Ok(None);
-    }
+    };
     Ok(Some(UserPrincipal {
+        data_version,
         tenant: TenantId::from_verified(user.tenant_id),
         user_id: user.id,
         role: user.role,

@@ -7,7 +7,7 @@
 //! named after the operation; its outcome and latency go to `/metrics`.
 
 use super::wire::{self, Incoming, MediaType};
-use super::{AppState, guard, persisted, playground};
+use super::{AppState, guard, persisted, playground, response_cache};
 use crate::auth::api_key::authenticate;
 use crate::auth::{AuthContext, ClientAddress, Principal};
 use crate::graphql::loaders;
@@ -128,6 +128,7 @@ async fn run(
     }
 
     let mut request = request;
+    let mut cacheable = false;
     if let Some(document) = state.documents.parse(&mut request) {
         let inspection = guard::inspect(&document, request.operation_name.as_deref());
         operation = inspection.operation_name.clone().or(operation);
@@ -166,6 +167,24 @@ async fn run(
                 operation,
             );
         }
+        cacheable = inspection.cacheable;
+    }
+
+    // A query answered before for this credential, with the tenant's data
+    // unchanged since, is answered again as it was.
+    let cache_key = cacheable
+        .then(|| response_cache::Key::of(&auth, media, &request))
+        .flatten()
+        .filter(|_| state.responses.enabled());
+    if let Some(key) = &cache_key
+        && let Some(answer) = state.responses.get(key)
+    {
+        prometheus::record_cache(true);
+        let mut response = answer.into_response();
+        response
+            .headers_mut()
+            .insert(CACHE_HEADER, HeaderValue::from_static("hit"));
+        return (response, "ok".into(), operation);
     }
 
     let mut request = request
@@ -190,8 +209,23 @@ async fn run(
     };
     let response = with_codes(response);
     let code = outcome_of(&response);
-    (wire::reply(media, &response), code, operation)
+    let answer = wire::encode(media, &response);
+    let Some(key) = cache_key else {
+        return (answer.into_response(), code, operation);
+    };
+    prometheus::record_cache(false);
+    if response.errors.is_empty() {
+        state.responses.insert(key, answer.clone());
+    }
+    let mut response = answer.into_response();
+    response
+        .headers_mut()
+        .insert(CACHE_HEADER, HeaderValue::from_static("miss"));
+    (response, code, operation)
 }
+
+/// Says whether a cacheable answer came from the response cache.
+const CACHE_HEADER: header::HeaderName = header::HeaderName::from_static("callboard-cache");
 
 /// A GraphQL request error: the operation is refused before it runs, so
 /// it answers like a validation error (400 under

@@ -26,6 +26,9 @@ pub struct Inspection {
     pub aliases: usize,
     /// Whether the document asks for `__schema` or `__type`.
     pub introspects: bool,
+    /// Whether the operation is a query whose root fields all read tenant
+    /// data only, so that its answer may be cached (`response_cache`).
+    pub cacheable: bool,
 }
 
 /// Inspects a parsed document.
@@ -42,6 +45,11 @@ pub fn inspect(document: &ExecutableDocument, operation_name: Option<&str>) -> I
     if let Some((name, op)) = selected {
         inspection.operation_type = Some(op.node.ty);
         inspection.operation_name = name.map(|n| n.to_string());
+        inspection.cacheable = op.node.ty == OperationType::Query
+            && op.node.selection_set.node.items.iter().all(|item| {
+                matches!(&item.node, Selection::Field(field)
+                    if super::response_cache::cacheable_root_field(field.node.name.node.as_str()))
+            });
     }
     count(document, &mut inspection);
     inspection

@@ -7,6 +7,7 @@ mod graphql;
 pub mod guard;
 mod persisted;
 mod playground;
+pub mod response_cache;
 mod wire;
 
 use crate::config::{PlaygroundPreset, Secret, ServerConfig};
@@ -39,6 +40,8 @@ pub struct AppState {
     pub rate_limiter: std::sync::Arc<guard::RateLimiter>,
     /// Parsed documents, reused across requests.
     pub documents: std::sync::Arc<guard::DocumentCache>,
+    /// Answers, reused until their tenant's data changes.
+    pub responses: std::sync::Arc<response_cache::ResponseCache>,
     /// The limits the GraphQL handler applies itself.
     pub limits: Limits,
 }

@@ -4,6 +4,7 @@
 //! the `graphql-http` audit suite, `tests/conformance`).
 
 use async_graphql::{Request, Variables};
+use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
@@ -34,7 +35,7 @@ fn malformed(message: impl Into<String>) -> Malformed {
 }
 
 /// The media type of the answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MediaType {
     /// `application/graphql-response+json`: request errors answer 4xx.
     GraphqlResponse,
@@ -204,18 +205,45 @@ pub fn coded_error(message: &str, code: &str) -> async_graphql::ServerError {
 
 /// The answer to an operation that ran (or was refused before running).
 pub fn reply(media: MediaType, response: &async_graphql::Response) -> Response {
+    encode(media, response).into_response()
+}
+
+/// An answer ready for the wire (and for the response cache).
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    pub status: StatusCode,
+    pub media: MediaType,
+    pub body: Bytes,
+}
+
+impl IntoResponse for Encoded {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, self.body).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, content_type(self.media));
+        response
+    }
+}
+
+/// Serialises a GraphQL response straight to JSON bytes.
+pub fn encode(media: MediaType, response: &async_graphql::Response) -> Encoded {
     let request_error = is_request_error(response);
     let body = if request_error {
-        serde_json::json!({ "errors": response.errors })
+        serde_json::to_vec(&serde_json::json!({ "errors": response.errors }))
     } else {
-        serde_json::to_value(response).unwrap_or(Value::Null)
+        serde_json::to_vec(response)
     };
     let status = if request_error && media == MediaType::GraphqlResponse {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    json(status, media, &body)
+    Encoded {
+        status,
+        media,
+        body: Bytes::from(body.unwrap_or_else(|_| b"null".to_vec())),
+    }
 }
 
 /// A request error that is not GraphQL's (malformed request, 405, 429):
@@ -229,14 +257,17 @@ pub fn error(media: MediaType, status: StatusCode, message: &str, code: &str) ->
 
 fn json(status: StatusCode, media: MediaType, body: &Value) -> Response {
     let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(match media {
-            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
-            MediaType::Json => "application/json; charset=utf-8",
-        }),
-    );
     response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, content_type(media));
+    response
+}
+
+fn content_type(media: MediaType) -> HeaderValue {
+    HeaderValue::from_static(match media {
+        MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+        MediaType::Json => "application/json; charset=utf-8",
+    })
 }
 
 #[cfg(test)]

@@ -59,6 +59,10 @@ fn describe() {
         "SQL statements run by this process"
     );
     ::metrics::describe_counter!(
+        "callboard_response_cache_total",
+        "Lookups of cacheable queries in the response cache, by result (hit, miss)"
+    );
+    ::metrics::describe_counter!(
         "callboard_ingest_items_total",
         "Ingested items by kind (event, analysis, transcript) and outcome (accepted, duplicate, rejected)"
     );
@@ -110,6 +114,15 @@ pub fn record_request(operation: Option<&str>, outcome: &str, elapsed: Duration)
         "operation" => operation
     )
     .record(elapsed.as_secs_f64());
+}
+
+/// Counts one lookup of the response cache.
+pub fn record_cache(hit: bool) {
+    ::metrics::counter!(
+        "callboard_response_cache_total",
+        "result" => if hit { "hit" } else { "miss" }
+    )
+    .increment(1);
 }
 
 /// Counts the items of one ingest batch.

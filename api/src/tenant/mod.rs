@@ -62,6 +62,7 @@ where
         credits_per_minute: Set(credits_per_minute),
         active: Set(true),
         settings: Set(serde_json::json!({})),
+        data_version: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     }
