@@ -104,7 +104,8 @@ async fn verify_key(db: &Db, secret: &str) -> Result<Option<ApiKeyPrincipal>, se
     let Some((tenant_id, key_id)) = parse(secret) else {
         return Ok(None);
     };
-    let Some(key) = api_key::Entity::find_by_id((tenant_id, key_id))
+    let Some((key, tenant_row)) = api_key::Entity::find_by_id((tenant_id, key_id))
+        .find_also_related(tenant::Entity)
         .one(conn)
         .await?
     else {
@@ -118,7 +119,6 @@ async fn verify_key(db: &Db, secret: &str) -> Result<Option<ApiKeyPrincipal>, se
     if !hash_matches || key.revoked_at.is_some() {
         return Ok(None);
     }
-    let tenant_row = tenant::Entity::find_by_id(tenant_id).one(conn).await?;
     if let Some(row) = &tenant_row {
         crate::kpi::remember_zone(row);
     }

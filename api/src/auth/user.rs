@@ -1,7 +1,8 @@
 //! Access tokens -> `UserPrincipal`, checked against the database on every
 //! request: the user must still be active, their session not revoked (by
-//! logout or a reused refresh token) and their tenant not suspended. Three
-//! primary-key reads, no cache, so each of these applies on the next
+//! logout or a reused refresh token) and their tenant not suspended. Two
+//! primary-key reads (the user with its tenant, and the session), no
+//! cache, so each of these applies on the next
 //! request on every replica. The role and agent come from the user's row,
 //! not from the token, so a role change applies at once too.
 
@@ -19,7 +20,8 @@ pub async fn verify(db: &Db, bearer: &str) -> Result<Option<UserPrincipal>, DbEr
         return Ok(None);
     };
     let conn = db.conn();
-    let Some(user) = user::Entity::find_by_id((claims.tid, claims.sub))
+    let Some((user, tenant_row)) = user::Entity::find_by_id((claims.tid, claims.sub))
+        .find_also_related(tenant::Entity)
         .one(conn)
         .await?
     else {
@@ -35,7 +37,6 @@ pub async fn verify(db: &Db, bearer: &str) -> Result<Option<UserPrincipal>, DbEr
     if !session_open {
         return Ok(None);
     }
-    let tenant_row = tenant::Entity::find_by_id(claims.tid).one(conn).await?;
     if let Some(row) = &tenant_row {
         crate::kpi::remember_zone(row);
     }
