@@ -5,7 +5,7 @@ use super::bulk::{self, Conflict};
 use super::contacts;
 use super::in_list_limit;
 use super::projection::{Projection, project};
-use crate::domain::{Country, PhoneE164};
+use super::validate::Phones;
 use crate::error::ApiResult;
 use crate::kpi::query::effective_analyses;
 use crate::kpi::upkeep::RollupDelta;
@@ -255,7 +255,7 @@ async fn resolve_campaigns(
 
 /// The phone that names a call's contact: the projected `contactPhone`, else
 /// the far end of the call if it parses.
-fn contact_phone(p: &Projection, country: Country) -> Option<String> {
+fn contact_phone(p: &Projection, phones: &mut Phones) -> Option<String> {
     if let Some(phone) = &p.contact_phone {
         return Some(phone.clone());
     }
@@ -263,7 +263,7 @@ fn contact_phone(p: &Projection, country: Country) -> Option<String> {
         CallDirection::Outbound => p.to_number.as_deref()?,
         CallDirection::Inbound => p.from_number.as_deref()?,
     };
-    PhoneE164::parse(far_end, country).map(|p| p.as_ref().to_owned())
+    phones.e164(far_end)
 }
 
 /// The stored calls with these keys, whole.
@@ -304,9 +304,9 @@ pub async fn store_events(
     txn: &DatabaseTransaction,
     tenant: &tenant::Model,
     events: Vec<(CallKey, call_event::Model)>,
+    phones: &mut Phones,
 ) -> ApiResult<()> {
     let tenant_id = tenant.id;
-    let country = Country::parse("defaultCountry", &tenant.default_country)?;
     let now = Utc::now();
     let keys: BTreeSet<CallKey> = events.iter().map(|(key, _)| key.clone()).collect();
     let stored = find_rows(txn, tenant_id, &keys).await?;
@@ -355,7 +355,7 @@ pub async fn store_events(
                 events_by_call.get(&c.id).map(Vec::as_slice).unwrap_or(&[]),
                 credits_per_minute,
             );
-            let phone = contact_phone(&p, country);
+            let phone = contact_phone(&p, phones);
             (p, phone)
         })
         .collect();

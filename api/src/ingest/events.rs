@@ -1,10 +1,10 @@
 //! `ingestCallEvents`: store new events, then re-project the calls they touch.
 
 use super::input::CallEventInput;
-use super::validate::{self as check, micros};
+use super::validate::{self as check, Phones, micros};
 use super::{IngestResult, calls, check_batch_size, in_list_limit, lock_tenant};
 use crate::db::Db;
-use crate::domain::{Country, PhoneE164};
+use crate::domain::Country;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use entity::{call_event, tenant};
@@ -15,7 +15,7 @@ use uuid::Uuid;
 /// Checks one event; returns its normalised contact phone and cost.
 fn validate(
     e: &CallEventInput,
-    country: Country,
+    phones: &mut Phones,
     now: DateTime<Utc>,
 ) -> ApiResult<(Option<String>, Option<i64>)> {
     check::id("eventId", &e.event_id)?;
@@ -47,17 +47,12 @@ fn validate(
     check::json("contactContext", e.contact_context.as_ref())?;
     let cost = check::cost_micros("cost", e.cost)?;
     let phone = match &e.contact_phone {
-        Some(raw) => Some(
-            PhoneE164::parse(raw, country)
-                .ok_or_else(|| {
-                    ApiError::invalid(
-                        "contactPhone",
-                        format!("`{raw}` is not a valid phone number"),
-                    )
-                })?
-                .as_ref()
-                .to_owned(),
-        ),
+        Some(raw) => Some(phones.e164(raw).ok_or_else(|| {
+            ApiError::invalid(
+                "contactPhone",
+                format!("`{raw}` is not a valid phone number"),
+            )
+        })?),
         None => None,
     };
     Ok((phone, cost))
@@ -65,12 +60,8 @@ fn validate(
 
 /// A number as stored: E.164 when it parses, verbatim otherwise (a withheld
 /// caller id, say).
-fn normalise_number(raw: Option<String>, country: Country) -> Option<String> {
-    raw.map(|raw| {
-        PhoneE164::parse(&raw, country)
-            .map(|p| p.as_ref().to_owned())
-            .unwrap_or(raw)
-    })
+fn normalise_number(raw: Option<String>, phones: &mut Phones) -> Option<String> {
+    raw.map(|raw| phones.e164(&raw).unwrap_or(raw))
 }
 
 async fn known_event_ids(
@@ -116,7 +107,7 @@ pub async fn ingest_batch(
     tenant: &tenant::Model,
     items: Vec<CallEventInput>,
 ) -> ApiResult<IngestResult> {
-    let country = Country::parse("defaultCountry", &tenant.default_country)?;
+    let mut phones = Phones::new(Country::parse("defaultCountry", &tenant.default_country)?);
     let now = Utc::now();
     let (txn, _gate) = db.begin_tenant_write(tenant.id).await?;
     lock_tenant(&txn, tenant.id).await?;
@@ -129,7 +120,7 @@ pub async fn ingest_batch(
             result.duplicates += 1;
             continue;
         }
-        match validate(&input, country, now) {
+        match validate(&input, &mut phones, now) {
             Ok((contact_phone, cost_micros)) => {
                 taken.insert(input.event_id.clone());
                 accepted.push(row(
@@ -137,7 +128,7 @@ pub async fn ingest_batch(
                     input,
                     contact_phone,
                     cost_micros,
-                    country,
+                    &mut phones,
                     now,
                 ));
             }
@@ -146,7 +137,7 @@ pub async fn ingest_batch(
     }
     result.accepted = accepted.len() as i32;
     if !accepted.is_empty() {
-        calls::store_events(&txn, tenant, accepted).await?;
+        calls::store_events(&txn, tenant, accepted, &mut phones).await?;
     }
     txn.commit().await?;
     Ok(result)
@@ -159,7 +150,7 @@ fn row(
     e: CallEventInput,
     contact_phone: Option<String>,
     cost_micros: Option<i64>,
-    country: Country,
+    phones: &mut Phones,
     now: DateTime<Utc>,
 ) -> (calls::CallKey, call_event::Model) {
     let row = call_event::Model {
@@ -171,8 +162,8 @@ fn row(
         occurred_at: micros(e.occurred_at),
         agent_external_id: e.agent_external_id,
         direction: e.direction,
-        from_number: normalise_number(e.from_number, country),
-        to_number: normalise_number(e.to_number, country),
+        from_number: normalise_number(e.from_number, phones),
+        to_number: normalise_number(e.to_number, phones),
         contact_phone,
         contact_name: e.contact_name,
         contact_external_id: e.contact_external_id,
