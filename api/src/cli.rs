@@ -74,8 +74,9 @@ enum Command {
         tenant: Uuid,
         /// One JSON message a line: {"kind":"event"|"analysis"|"transcript", ...}.
         file: PathBuf,
-        /// Messages per transaction.
-        #[arg(long, default_value_t = 500)]
+        /// Events per transaction (at most 20,000); analyses and transcripts
+        /// go at most 1,000 per transaction.
+        #[arg(long, default_value_t = 5_000)]
         batch: usize,
         #[command(flatten)]
         database: DatabaseConfig,

@@ -189,6 +189,15 @@ impl Db {
     }
 }
 
+/// Most values one statement may bind, a little under the backend's limit
+/// (SQLite 32,766, PostgreSQL 65,535).
+pub fn bind_limit(backend: DbBackend) -> usize {
+    match backend {
+        DbBackend::Postgres => 65_000,
+        _ => 32_000,
+    }
+}
+
 /// Scopes transaction `txn` to `tenant` under PostgreSQL's row-level
 /// security: the transaction drops to the role `callboard_tenant` and names
 /// its tenant, so even a statement that forgot its tenant filter sees and

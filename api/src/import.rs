@@ -2,19 +2,18 @@
 //!
 //! Lines are read one at a time and buffered per kind up to the batch size,
 //! so memory stays constant however large the file. Every message goes
-//! through the same code as the GraphQL mutations, so re-running a file
-//! changes nothing (its ids are all duplicates then).
+//! through the same code as the GraphQL mutations (events in larger
+//! batches), so re-running a file changes nothing (its ids are all
+//! duplicates then).
 
 use crate::db::Db;
 use crate::ingest::input::{CallEventInput, LeadAnalysisInput, TranscriptInput};
 use crate::ingest::{self, IngestResult};
 use crate::tenant;
 use anyhow::Context;
-use entity::tenant::Model as Tenant;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Deserialize;
 use std::path::Path;
-use tokio::io::{AsyncBufReadExt, BufReader};
 use uuid::Uuid;
 
 /// One line of an import file. (Lines are parsed one at a time, so the
@@ -37,13 +36,6 @@ pub struct ImportSummary {
     pub rejected: Vec<(u64, String, String)>,
 }
 
-#[derive(Default)]
-struct Buffers {
-    events: Vec<(u64, CallEventInput)>,
-    analyses: Vec<(u64, LeadAnalysisInput)>,
-    transcripts: Vec<(u64, TranscriptInput)>,
-}
-
 impl ImportSummary {
     fn absorb(&mut self, result: IngestResult, lines: &[u64]) {
         self.accepted += result.accepted as u64;
@@ -55,43 +47,126 @@ impl ImportSummary {
     }
 }
 
-async fn flush_events(
-    db: &Db,
-    tenant: &Tenant,
-    buf: &mut Vec<(u64, CallEventInput)>,
-    summary: &mut ImportSummary,
-) -> anyhow::Result<()> {
-    let (lines, items): (Vec<u64>, Vec<_>) = std::mem::take(buf).into_iter().unzip();
-    let result = ingest::events::ingest(db, tenant, items).await?;
-    summary.absorb(result, &lines);
-    Ok(())
+/// A batch of one kind of message, with the line number of each.
+enum Batch {
+    Events(Vec<u64>, Vec<CallEventInput>),
+    Analyses(Vec<u64>, Vec<LeadAnalysisInput>),
+    Transcripts(Vec<u64>, Vec<TranscriptInput>),
 }
 
-async fn flush_analyses(
-    db: &Db,
-    tenant: &Tenant,
-    buf: &mut Vec<(u64, LeadAnalysisInput)>,
-    summary: &mut ImportSummary,
-) -> anyhow::Result<()> {
-    let (lines, items): (Vec<u64>, Vec<_>) = std::mem::take(buf).into_iter().unzip();
-    let result = ingest::analyses::ingest(db, tenant, items).await?;
-    summary.absorb(result, &lines);
-    Ok(())
+/// Most events `import` writes in one transaction: larger batches than a
+/// mutation's mean fewer, larger statements per event.
+pub const MAX_IMPORT_BATCH: usize = 20_000;
+
+/// Buffers of parsed messages, one per kind, until each fills a batch.
+struct Buffers {
+    events: (Vec<u64>, Vec<CallEventInput>),
+    analyses: (Vec<u64>, Vec<LeadAnalysisInput>),
+    transcripts: (Vec<u64>, Vec<TranscriptInput>),
 }
 
-async fn flush_transcripts(
-    db: &Db,
-    tenant: &Tenant,
-    buf: &mut Vec<(u64, TranscriptInput)>,
-    summary: &mut ImportSummary,
-) -> anyhow::Result<()> {
-    let (lines, items): (Vec<u64>, Vec<_>) = std::mem::take(buf).into_iter().unzip();
-    let result = ingest::transcripts::ingest(db, tenant, items).await?;
-    summary.absorb(result, &lines);
-    Ok(())
+impl Buffers {
+    fn new() -> Self {
+        Self {
+            events: (Vec::new(), Vec::new()),
+            analyses: (Vec::new(), Vec::new()),
+            transcripts: (Vec::new(), Vec::new()),
+        }
+    }
+
+    /// Adds a message; returns a batch when its kind's buffer is full.
+    fn push(&mut self, line: u64, message: Message, batch: usize) -> Option<Batch> {
+        // Analyses and transcripts go through the mutations' batch limit.
+        let small = batch.min(ingest::MAX_BATCH);
+        match message {
+            Message::Event(e) => {
+                push(&mut self.events, line, e, batch).map(|(l, b)| Batch::Events(l, b))
+            }
+            Message::Analysis(a) => {
+                push(&mut self.analyses, line, a, small).map(|(l, b)| Batch::Analyses(l, b))
+            }
+            Message::Transcript(t) => {
+                push(&mut self.transcripts, line, t, small).map(|(l, b)| Batch::Transcripts(l, b))
+            }
+        }
+    }
+
+    /// What is left, one batch per kind.
+    fn rest(self) -> impl Iterator<Item = Batch> {
+        let (events, analyses, transcripts) = (self.events, self.analyses, self.transcripts);
+        [
+            (!events.0.is_empty()).then_some(Batch::Events(events.0, events.1)),
+            (!analyses.0.is_empty()).then_some(Batch::Analyses(analyses.0, analyses.1)),
+            (!transcripts.0.is_empty()).then_some(Batch::Transcripts(transcripts.0, transcripts.1)),
+        ]
+        .into_iter()
+        .flatten()
+    }
 }
 
-/// Imports `path` into `tenant`, `batch` messages per transaction.
+fn push<T>(
+    buffer: &mut (Vec<u64>, Vec<T>),
+    line: u64,
+    item: T,
+    batch: usize,
+) -> Option<(Vec<u64>, Vec<T>)> {
+    buffer.0.push(line);
+    buffer.1.push(item);
+    (buffer.1.len() >= batch).then(|| std::mem::take(buffer))
+}
+
+/// Reads and parses `file` line by line, sending full batches to `batches`;
+/// returns the lines that are not a message (number and reason).
+fn read(
+    file: std::fs::File,
+    batch: usize,
+    batches: &tokio::sync::mpsc::Sender<Batch>,
+    progress: &ProgressBar,
+    path: &Path,
+) -> anyhow::Result<Vec<(u64, String, String)>> {
+    use std::io::BufRead;
+    let mut rejected = Vec::new();
+    let mut buffers = Buffers::new();
+    let mut number = 0u64;
+    let mut line = String::new();
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    loop {
+        line.clear();
+        let read = reader
+            .read_line(&mut line)
+            .with_context(|| format!("reading {}", path.display()))?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        progress.inc(read as u64);
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Message>(&line) {
+            Ok(message) => {
+                if let Some(full) = buffers.push(number, message, batch)
+                    && batches.blocking_send(full).is_err()
+                {
+                    // The writer stopped on an error; it reports it.
+                    return Ok(rejected);
+                }
+            }
+            Err(error) => rejected.push((number, "BAD_USER_INPUT".into(), error.to_string())),
+        }
+    }
+    for rest in buffers.rest() {
+        if batches.blocking_send(rest).is_err() {
+            break;
+        }
+    }
+    Ok(rejected)
+}
+
+/// Imports `path` into `tenant`, `batch` messages per transaction (at most
+/// `MAX_IMPORT_BATCH` events, and `ingest::MAX_BATCH` analyses or
+/// transcripts). A thread reads and parses the file while the previous
+/// batch is written.
 pub async fn import_file(
     db: &Db,
     tenant: Uuid,
@@ -99,50 +174,37 @@ pub async fn import_file(
     batch: usize,
     progress: &ProgressBar,
 ) -> anyhow::Result<ImportSummary> {
-    let batch = batch.clamp(1, ingest::MAX_BATCH);
+    let batch = batch.clamp(1, MAX_IMPORT_BATCH);
     let tenant = tenant::find_tenant(db.conn(), tenant::operator_tenant_id(tenant))
         .await
         .map_err(|_| anyhow::anyhow!("no tenant {tenant}"))?;
-    let file = tokio::fs::File::open(path)
-        .await
-        .with_context(|| format!("opening {}", path.display()))?;
-    let mut lines = BufReader::with_capacity(1 << 20, file).lines();
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    // One batch parsed ahead of the one being written.
+    let (sender, mut batches) = tokio::sync::mpsc::channel(1);
+    let reader = {
+        let (progress, path) = (progress.clone(), path.to_owned());
+        tokio::task::spawn_blocking(move || read(file, batch, &sender, &progress, &path))
+    };
     let mut summary = ImportSummary::default();
-    let mut buffers = Buffers::default();
-    let mut number = 0u64;
-    while let Some(line) = lines
-        .next_line()
-        .await
-        .with_context(|| format!("reading {}", path.display()))?
-    {
-        number += 1;
-        progress.inc(line.len() as u64 + 1);
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Message>(&line) {
-            Ok(Message::Event(e)) => buffers.events.push((number, e)),
-            Ok(Message::Analysis(a)) => buffers.analyses.push((number, a)),
-            Ok(Message::Transcript(t)) => buffers.transcripts.push((number, t)),
-            Err(error) => {
-                summary
-                    .rejected
-                    .push((number, "BAD_USER_INPUT".into(), error.to_string()))
+    while let Some(batch) = batches.recv().await {
+        let (result, lines) = match batch {
+            Batch::Events(lines, items) => (
+                ingest::events::ingest_batch(db, &tenant, items).await?,
+                lines,
+            ),
+            Batch::Analyses(lines, items) => {
+                (ingest::analyses::ingest(db, &tenant, items).await?, lines)
             }
-        }
-        if buffers.events.len() >= batch {
-            flush_events(db, &tenant, &mut buffers.events, &mut summary).await?;
-        }
-        if buffers.analyses.len() >= batch {
-            flush_analyses(db, &tenant, &mut buffers.analyses, &mut summary).await?;
-        }
-        if buffers.transcripts.len() >= batch {
-            flush_transcripts(db, &tenant, &mut buffers.transcripts, &mut summary).await?;
-        }
+            Batch::Transcripts(lines, items) => (
+                ingest::transcripts::ingest(db, &tenant, items).await?,
+                lines,
+            ),
+        };
+        summary.absorb(result, &lines);
     }
-    flush_events(db, &tenant, &mut buffers.events, &mut summary).await?;
-    flush_analyses(db, &tenant, &mut buffers.analyses, &mut summary).await?;
-    flush_transcripts(db, &tenant, &mut buffers.transcripts, &mut summary).await?;
+    summary
+        .rejected
+        .extend(reader.await.context("reading the file")??);
     summary.rejected.sort_by_key(|(line, _, _)| *line);
     Ok(summary)
 }

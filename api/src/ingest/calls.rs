@@ -1,19 +1,22 @@
 //! Calls as the write path sees them: found or created by
 //! `(provider, providerCallId)`, and re-projected from all their events.
 
-use super::projection::{project, project_contact};
-use crate::domain::{Country, PhoneE164};
+use super::bulk::{self, Conflict};
+use super::contacts;
+use super::in_list_limit;
+use super::projection::{Projection, project};
+use super::validate::Phones;
 use crate::error::ApiResult;
 use crate::kpi::query::effective_analyses;
 use crate::kpi::upkeep::RollupDelta;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::enums::{CallDirection, CallStatus};
-use entity::{agent, call, call_event, campaign, contact, follow_up, tenant};
-use sea_orm::sea_query::{OnConflict, Query};
+use entity::{agent, call, call_event, campaign, tenant};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, IdenStatic,
     IntoActiveModel, QueryFilter, QuerySelect,
 };
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use uuid::Uuid;
 
@@ -46,9 +49,6 @@ const PROJECTED_COLUMNS: [call::Column; 22] = [
 /// A call's identity within its tenant.
 pub type CallKey = (String, String);
 
-/// Most values bound in one `IN (...)` list (well under SQLite's limit).
-const CHUNK: usize = 500;
-
 /// The ids of the calls with these keys that exist.
 pub async fn find(
     txn: &DatabaseTransaction,
@@ -61,7 +61,7 @@ pub async fn find(
     }
     let mut found = HashMap::with_capacity(keys.len());
     for (provider, ids) in by_provider {
-        for chunk in ids.chunks(CHUNK) {
+        for chunk in ids.chunks(in_list_limit(txn)) {
             let rows: Vec<(Uuid, String)> = call::Entity::find()
                 .select_only()
                 .column(call::Column::Id)
@@ -97,13 +97,11 @@ pub async fn ensure(
             let id = Uuid::now_v7();
             ids.insert((provider.clone(), provider_call_id.clone()), id);
             blank_call(tenant, id, provider, provider_call_id, now)
+                .into_active_model()
+                .reset_all()
         })
         .collect();
-    for chunk in missing.chunks(100) {
-        call::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
+    bulk::insert(txn, missing, Conflict::Fail).await?;
     Ok(ids)
 }
 
@@ -112,36 +110,36 @@ fn blank_call(
     id: Uuid,
     provider: &str,
     provider_call_id: &str,
-    now: chrono::DateTime<Utc>,
-) -> call::ActiveModel {
-    call::ActiveModel {
-        tenant_id: Set(tenant),
-        id: Set(id),
-        provider: Set(provider.to_owned()),
-        provider_call_id: Set(provider_call_id.to_owned()),
-        direction: Set(None),
-        from_number: Set(None),
-        to_number: Set(None),
-        agent_id: Set(None),
-        contact_id: Set(None),
-        campaign_id: Set(None),
-        initiated_at: Set(None),
-        ringing_at: Set(None),
-        answered_at: Set(None),
-        ended_at: Set(None),
-        status: Set(CallStatus::Initiated),
-        answered: Set(false),
-        duration_seconds: Set(0),
-        billed_minutes: Set(0),
-        credits: Set(0),
-        cost_micros: Set(None),
-        hangup_by: Set(None),
-        hangup_reason: Set(None),
-        recording_url: Set(None),
-        metadata: Set(None),
-        tags: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
+    now: DateTime<Utc>,
+) -> call::Model {
+    call::Model {
+        tenant_id: tenant,
+        id,
+        provider: provider.to_owned(),
+        provider_call_id: provider_call_id.to_owned(),
+        direction: None,
+        from_number: None,
+        to_number: None,
+        agent_id: None,
+        contact_id: None,
+        campaign_id: None,
+        initiated_at: None,
+        ringing_at: None,
+        answered_at: None,
+        ended_at: None,
+        status: CallStatus::Initiated,
+        answered: false,
+        duration_seconds: 0,
+        billed_minutes: 0,
+        credits: 0,
+        cost_micros: None,
+        hangup_by: None,
+        hangup_reason: None,
+        recording_url: None,
+        metadata: None,
+        tags: None,
+        created_at: now,
+        updated_at: now,
     }
 }
 
@@ -151,7 +149,7 @@ async fn events_of(
     call_ids: &[Uuid],
 ) -> ApiResult<Vec<call_event::Model>> {
     let mut events = Vec::new();
-    for chunk in call_ids.chunks(CHUNK) {
+    for chunk in call_ids.chunks(in_list_limit(txn)) {
         events.extend(
             call_event::Entity::find()
                 .filter(call_event::Column::TenantId.eq(tenant))
@@ -163,242 +161,241 @@ async fn events_of(
     Ok(events)
 }
 
-/// Ids of the tenant's agents with these external ids.
-async fn agent_ids(
+/// Ids of the tenant's agents with these external ids, after creating
+/// (named by their external id) those of `create` the tenant does not have.
+async fn resolve_agents(
     txn: &DatabaseTransaction,
     tenant: Uuid,
-    external: &BTreeSet<String>,
+    wanted: &BTreeSet<String>,
+    create: &BTreeSet<String>,
+    now: DateTime<Utc>,
 ) -> ApiResult<HashMap<String, Uuid>> {
+    let all: Vec<&str> = wanted.union(create).map(String::as_str).collect();
     let mut ids = HashMap::new();
-    let external: Vec<&String> = external.iter().collect();
-    for chunk in external.chunks(CHUNK) {
+    for chunk in all.chunks(in_list_limit(txn)) {
         let rows: Vec<(Uuid, String)> = agent::Entity::find()
             .select_only()
             .column(agent::Column::Id)
             .column(agent::Column::ExternalId)
             .filter(agent::Column::TenantId.eq(tenant))
-            .filter(agent::Column::ExternalId.is_in(chunk.iter().map(|s| s.as_str())))
+            .filter(agent::Column::ExternalId.is_in(chunk.iter().copied()))
             .into_tuple()
             .all(txn)
             .await?;
         ids.extend(rows.into_iter().map(|(id, ext)| (ext, id)));
     }
-    Ok(ids)
-}
-
-/// Ids of the tenant's campaigns with these names.
-async fn campaign_ids(
-    txn: &DatabaseTransaction,
-    tenant: Uuid,
-    names: &BTreeSet<String>,
-) -> ApiResult<HashMap<String, Uuid>> {
-    let mut ids = HashMap::new();
-    let names: Vec<&String> = names.iter().collect();
-    for chunk in names.chunks(CHUNK) {
-        let rows: Vec<(Uuid, String)> = campaign::Entity::find()
-            .select_only()
-            .column(campaign::Column::Id)
-            .column(campaign::Column::Name)
-            .filter(campaign::Column::TenantId.eq(tenant))
-            .filter(campaign::Column::Name.is_in(chunk.iter().map(|s| s.as_str())))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        ids.extend(rows.into_iter().map(|(id, name)| (name, id)));
-    }
-    Ok(ids)
-}
-
-/// Creates the agents (named by their external id) and campaigns that
-/// accepted events name and the tenant does not have yet.
-pub async fn ensure_agents_and_campaigns(
-    txn: &DatabaseTransaction,
-    tenant: Uuid,
-    agents: &BTreeSet<String>,
-    campaigns: &BTreeSet<String>,
-) -> ApiResult<()> {
-    let now = Utc::now();
-    let known = agent_ids(txn, tenant, agents).await?;
-    let new_agents: Vec<agent::ActiveModel> = agents
+    let new: Vec<agent::ActiveModel> = create
         .iter()
-        .filter(|ext| !known.contains_key(*ext))
-        .map(|ext| agent::ActiveModel {
-            tenant_id: Set(tenant),
-            id: Set(Uuid::now_v7()),
-            external_id: Set(ext.clone()),
-            name: Set(ext.clone()),
-            kind: Set(entity::enums::AgentKind::Ai),
-            language: Set(None),
-            active: Set(true),
-            config: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .collect();
-    for chunk in new_agents.chunks(100) {
-        agent::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
-    let known = campaign_ids(txn, tenant, campaigns).await?;
-    let new_campaigns: Vec<campaign::ActiveModel> = campaigns
-        .iter()
-        .filter(|name| !known.contains_key(*name))
-        .map(|name| campaign::ActiveModel {
-            tenant_id: Set(tenant),
-            id: Set(Uuid::now_v7()),
-            name: Set(name.clone()),
-            created_at: Set(now),
-        })
-        .collect();
-    for chunk in new_campaigns.chunks(100) {
-        campaign::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
-}
-
-/// The phone that names a call's contact: the projected `contactPhone`, else
-/// the far end of the call if it parses.
-fn contact_phone(
-    contact_phone: Option<&str>,
-    direction: Option<CallDirection>,
-    from: Option<&str>,
-    to: Option<&str>,
-    country: Country,
-) -> Option<String> {
-    if let Some(phone) = contact_phone {
-        return Some(phone.to_owned());
-    }
-    let far_end = match direction? {
-        CallDirection::Outbound => to?,
-        CallDirection::Inbound => from?,
-    };
-    PhoneE164::parse(far_end, country).map(|p| p.as_ref().to_owned())
-}
-
-/// Contact ids for these phones, creating the missing contacts.
-async fn ensure_contacts(
-    txn: &DatabaseTransaction,
-    tenant: Uuid,
-    phones: &BTreeSet<String>,
-) -> ApiResult<HashMap<String, Uuid>> {
-    let mut ids = HashMap::new();
-    let list: Vec<&String> = phones.iter().collect();
-    for chunk in list.chunks(CHUNK) {
-        let rows: Vec<(Uuid, String)> = contact::Entity::find()
-            .select_only()
-            .column(contact::Column::Id)
-            .column(contact::Column::Phone)
-            .filter(contact::Column::TenantId.eq(tenant))
-            .filter(contact::Column::Phone.is_in(chunk.iter().map(|s| s.as_str())))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        ids.extend(rows.into_iter().map(|(id, phone)| (phone, id)));
-    }
-    let now = Utc::now();
-    let new: Vec<&String> = phones
-        .iter()
-        .filter(|phone| !ids.contains_key(*phone))
-        .collect();
-    let new: Vec<contact::ActiveModel> = new
+        .filter(|ext| !ids.contains_key(*ext))
+        .collect::<Vec<_>>()
         .into_iter()
-        .map(|phone| {
+        .map(|ext| {
             let id = Uuid::now_v7();
-            ids.insert(phone.clone(), id);
-            contact::ActiveModel {
+            ids.insert(ext.clone(), id);
+            agent::ActiveModel {
                 tenant_id: Set(tenant),
                 id: Set(id),
-                phone: Set(phone.clone()),
-                name: Set(None),
-                email: Set(None),
-                external_id: Set(None),
-                context: Set(None),
+                external_id: Set(ext.clone()),
+                name: Set(ext.clone()),
+                kind: Set(entity::enums::AgentKind::Ai),
+                language: Set(None),
+                active: Set(true),
+                config: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             }
         })
         .collect();
-    for chunk in new.chunks(100) {
-        contact::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
+    bulk::insert(txn, new, Conflict::Fail).await?;
     Ok(ids)
 }
 
-/// Re-projects these calls from all their events and stores the result,
-/// then refreshes the attributes of every contact whose calls changed.
-pub async fn refresh(
+/// Ids of the tenant's campaigns with these names, after creating those of
+/// `create` the tenant does not have.
+async fn resolve_campaigns(
+    txn: &DatabaseTransaction,
+    tenant: Uuid,
+    wanted: &BTreeSet<String>,
+    create: &BTreeSet<String>,
+    now: DateTime<Utc>,
+) -> ApiResult<HashMap<String, Uuid>> {
+    let all: Vec<&str> = wanted.union(create).map(String::as_str).collect();
+    let mut ids = HashMap::new();
+    for chunk in all.chunks(in_list_limit(txn)) {
+        let rows: Vec<(Uuid, String)> = campaign::Entity::find()
+            .select_only()
+            .column(campaign::Column::Id)
+            .column(campaign::Column::Name)
+            .filter(campaign::Column::TenantId.eq(tenant))
+            .filter(campaign::Column::Name.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        ids.extend(rows.into_iter().map(|(id, name)| (name, id)));
+    }
+    let new: Vec<campaign::ActiveModel> = create
+        .iter()
+        .filter(|name| !ids.contains_key(*name))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|name| {
+            let id = Uuid::now_v7();
+            ids.insert(name.clone(), id);
+            campaign::ActiveModel {
+                tenant_id: Set(tenant),
+                id: Set(id),
+                name: Set(name.clone()),
+                created_at: Set(now),
+            }
+        })
+        .collect();
+    bulk::insert(txn, new, Conflict::Fail).await?;
+    Ok(ids)
+}
+
+/// The phone that names a call's contact: the projected `contactPhone`, else
+/// the far end of the call if it parses.
+fn contact_phone(p: &Projection, phones: &mut Phones) -> Option<String> {
+    if let Some(phone) = &p.contact_phone {
+        return Some(phone.clone());
+    }
+    let far_end = match p.direction? {
+        CallDirection::Outbound => p.to_number.as_deref()?,
+        CallDirection::Inbound => p.from_number.as_deref()?,
+    };
+    phones.e164(far_end)
+}
+
+/// The stored calls with these keys, whole.
+async fn find_rows(
+    txn: &DatabaseTransaction,
+    tenant: Uuid,
+    keys: &BTreeSet<CallKey>,
+) -> ApiResult<Vec<call::Model>> {
+    let mut by_provider: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (provider, call_id) in keys {
+        by_provider.entry(provider).or_default().push(call_id);
+    }
+    let mut rows = Vec::with_capacity(keys.len());
+    for (provider, ids) in by_provider {
+        for chunk in ids.chunks(in_list_limit(txn)) {
+            rows.extend(
+                call::Entity::find()
+                    .filter(call::Column::TenantId.eq(tenant))
+                    .filter(call::Column::Provider.eq(provider))
+                    .filter(call::Column::ProviderCallId.is_in(chunk.iter().copied()))
+                    .all(txn)
+                    .await?,
+            );
+        }
+    }
+    Ok(rows)
+}
+
+/// Stores accepted events (each with the key of its call; their `call_id`
+/// is filled in here) and re-projects every call they touch from all its
+/// events, creating the calls, agents, campaigns and contacts they name,
+/// with the rollups and the touched contacts kept up to date.
+///
+/// Each touched call's events are read once. A new call is inserted already
+/// projected, and a new contact with its attributes, so each is written
+/// once.
+pub async fn store_events(
     txn: &DatabaseTransaction,
     tenant: &tenant::Model,
-    call_ids: &[Uuid],
+    events: Vec<(CallKey, call_event::Model)>,
+    phones: &mut Phones,
 ) -> ApiResult<()> {
     let tenant_id = tenant.id;
-    let country = Country::parse("defaultCountry", &tenant.default_country)?;
+    let now = Utc::now();
+    let keys: BTreeSet<CallKey> = events.iter().map(|(key, _)| key.clone()).collect();
+    let stored = find_rows(txn, tenant_id, &keys).await?;
+    let mut ids: HashMap<CallKey, Uuid> = stored
+        .iter()
+        .map(|c| ((c.provider.clone(), c.provider_call_id.clone()), c.id))
+        .collect();
+    let stored_ids: Vec<Uuid> = stored.iter().map(|c| c.id).collect();
     let mut events_by_call: HashMap<Uuid, Vec<call_event::Model>> = HashMap::new();
-    for event in events_of(txn, tenant_id, call_ids).await? {
+    for event in events_of(txn, tenant_id, &stored_ids).await? {
         events_by_call.entry(event.call_id).or_default().push(event);
     }
-    let mut calls = Vec::new();
-    for chunk in call_ids.chunks(CHUNK) {
-        calls.extend(
-            call::Entity::find()
-                .filter(call::Column::TenantId.eq(tenant_id))
-                .filter(call::Column::Id.is_in(chunk.iter().copied()))
-                .all(txn)
-                .await?,
-        );
+    // Before: the stored calls as they are, the new ones blank (a blank call
+    // is in no rollup: its initiation is unknown).
+    let mut before: Vec<(bool, call::Model)> = stored.into_iter().map(|c| (true, c)).collect();
+    for (provider, provider_call_id) in &keys {
+        if let Entry::Vacant(slot) = ids.entry((provider.clone(), provider_call_id.clone())) {
+            let id = *slot.insert(Uuid::now_v7());
+            before.push((
+                false,
+                blank_call(tenant_id, id, provider, provider_call_id, now),
+            ));
+        }
     }
-    let projections: Vec<_> = calls
-        .iter()
-        .map(|c| {
-            project(
-                events_by_call.get(&c.id).map(Vec::as_slice).unwrap_or(&[]),
-                i64::from(tenant.credits_per_minute),
-            )
+    let mut agent_names = BTreeSet::new();
+    let mut campaign_names = BTreeSet::new();
+    let rows: Vec<call_event::Model> = events
+        .into_iter()
+        .map(|(key, mut row)| {
+            row.call_id = ids[&key];
+            agent_names.extend(row.agent_external_id.clone());
+            campaign_names.extend(row.campaign.clone());
+            events_by_call
+                .entry(row.call_id)
+                .or_default()
+                .push(row.clone());
+            row
         })
         .collect();
-    let agent_names: BTreeSet<String> = projections
-        .iter()
-        .filter_map(|p| p.agent_external_id.clone())
-        .collect();
-    let campaign_names: BTreeSet<String> = projections
-        .iter()
-        .filter_map(|p| p.campaign.clone())
-        .collect();
-    let phones: BTreeSet<String> = projections
-        .iter()
-        .filter_map(|p| {
-            contact_phone(
-                p.contact_phone.as_deref(),
-                p.direction,
-                p.from_number.as_deref(),
-                p.to_number.as_deref(),
-                country,
-            )
-        })
-        .collect();
-    let agents = agent_ids(txn, tenant_id, &agent_names).await?;
-    let campaigns = campaign_ids(txn, tenant_id, &campaign_names).await?;
-    let contacts = ensure_contacts(txn, tenant_id, &phones).await?;
 
-    let analyses = effective_analyses(txn, tenant_id, call_ids.to_vec()).await?;
+    let credits_per_minute = i64::from(tenant.credits_per_minute);
+    let projections: Vec<(Projection, Option<String>)> = before
+        .iter()
+        .map(|(_, c)| {
+            let p = project(
+                events_by_call.get(&c.id).map(Vec::as_slice).unwrap_or(&[]),
+                credits_per_minute,
+            );
+            let phone = contact_phone(&p, phones);
+            (p, phone)
+        })
+        .collect();
+    let projected = |field: fn(&Projection) -> Option<&String>| -> BTreeSet<String> {
+        projections
+            .iter()
+            .filter_map(|(p, _)| field(p).cloned())
+            .collect()
+    };
+    let agents = resolve_agents(
+        txn,
+        tenant_id,
+        &projected(|p| p.agent_external_id.as_ref()),
+        &agent_names,
+        now,
+    )
+    .await?;
+    let campaigns = resolve_campaigns(
+        txn,
+        tenant_id,
+        &projected(|p| p.campaign.as_ref()),
+        &campaign_names,
+        now,
+    )
+    .await?;
+    let mut calls_by_phone: HashMap<&str, Vec<Uuid>> = HashMap::new();
+    for ((_, c), (_, phone)) in before.iter().zip(&projections) {
+        if let Some(phone) = phone {
+            calls_by_phone.entry(phone).or_default().push(c.id);
+        }
+    }
+    let contacts = contacts::resolve(txn, tenant_id, &calls_by_phone, &events_by_call, now).await?;
+
+    let analyses = effective_analyses(txn, tenant_id, stored_ids).await?;
     let mut rollups = RollupDelta::new(crate::kpi::zone_of(tenant)?);
+    let mut inserted = Vec::new();
     let mut changed = Vec::new();
     let mut touched_contacts = BTreeSet::new();
-    let now = Utc::now();
-    for (row, p) in calls.into_iter().zip(projections) {
-        let phone = contact_phone(
-            p.contact_phone.as_deref(),
-            p.direction,
-            p.from_number.as_deref(),
-            p.to_number.as_deref(),
-            country,
-        );
-        let contact_id = phone.and_then(|phone| contacts.get(&phone).copied());
+    for ((exists, row), (p, phone)) in before.into_iter().zip(projections) {
+        let contact_id = phone.and_then(|phone| contacts.id_of(&phone));
         touched_contacts.extend(row.contact_id);
         touched_contacts.extend(contact_id);
         let updated = call::Model {
@@ -427,7 +424,10 @@ pub async fn refresh(
             tags: p.tags,
             ..row.clone()
         };
-        if updated != row {
+        if !exists {
+            rollups.add(&updated, None, 1);
+            inserted.push(updated.into_active_model().reset_all());
+        } else if updated != row {
             let analysis = analyses.get(&row.id);
             rollups.replace((&row, analysis), (&updated, analysis));
             changed.push(
@@ -440,127 +440,22 @@ pub async fn refresh(
             );
         }
     }
-    // One upsert per chunk rather than one UPDATE per call: every row exists,
-    // so each takes the update path.
-    for chunk in changed.chunks(200) {
-        call::Entity::insert_many(chunk.to_vec())
-            .on_conflict(
-                OnConflict::columns([call::Column::TenantId, call::Column::Id])
-                    .update_columns(PROJECTED_COLUMNS)
-                    .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await?;
-    }
+    bulk::insert(txn, inserted, Conflict::Fail).await?;
+    // One upsert rather than one UPDATE per call: every row exists, so each
+    // takes the update path.
+    let projected: Vec<&str> = PROJECTED_COLUMNS.iter().map(|c| c.as_str()).collect();
+    let replace = Conflict::Replace {
+        key: &["tenant_id", "id"],
+        columns: &projected,
+    };
+    bulk::insert(txn, changed, replace).await?;
+    let rows: Vec<call_event::ActiveModel> = rows
+        .into_iter()
+        .map(|row| row.into_active_model().reset_all())
+        .collect();
+    bulk::insert(txn, rows, Conflict::Fail).await?;
     rollups.apply(txn, tenant_id).await?;
-    refresh_contacts(txn, tenant_id, &touched_contacts).await
-}
-
-/// Re-projects the name, CRM id and context of these contacts from the
-/// events of all their calls.
-async fn refresh_contacts(
-    txn: &DatabaseTransaction,
-    tenant: Uuid,
-    contact_ids: &BTreeSet<Uuid>,
-) -> ApiResult<()> {
-    let ids: Vec<Uuid> = contact_ids.iter().copied().collect();
-    for chunk in ids.chunks(CHUNK) {
-        let calls: Vec<(Uuid, Option<Uuid>)> = call::Entity::find()
-            .select_only()
-            .column(call::Column::Id)
-            .column(call::Column::ContactId)
-            .filter(call::Column::TenantId.eq(tenant))
-            .filter(call::Column::ContactId.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        let contact_of: HashMap<Uuid, Uuid> = calls
-            .iter()
-            .filter_map(|(call, contact)| Some((*call, (*contact)?)))
-            .collect();
-        let call_ids: Vec<Uuid> = contact_of.keys().copied().collect();
-        let mut events_by_contact: HashMap<Uuid, Vec<call_event::Model>> = HashMap::new();
-        for event in events_of(txn, tenant, &call_ids).await? {
-            if event.contact_name.is_some()
-                || event.contact_external_id.is_some()
-                || event.contact_context.is_some()
-            {
-                events_by_contact
-                    .entry(contact_of[&event.call_id])
-                    .or_default()
-                    .push(event);
-            }
-        }
-        let contacts = contact::Entity::find()
-            .filter(contact::Column::TenantId.eq(tenant))
-            .filter(contact::Column::Id.is_in(chunk.iter().copied()))
-            .all(txn)
-            .await?;
-        // A contact no call names any more (its calls' projected phone
-        // moved) is removed, so that which contacts exist depends only on
-        // the accepted messages, not on the order they came in. One that a
-        // person gave a follow-up stays.
-        let orphans: Vec<Uuid> = contacts
-            .iter()
-            .map(|c| c.id)
-            .filter(|id| !contact_of.values().any(|c| c == id))
-            .collect();
-        if !orphans.is_empty() {
-            contact::Entity::delete_many()
-                .filter(contact::Column::TenantId.eq(tenant))
-                .filter(contact::Column::Id.is_in(orphans.iter().copied()))
-                .filter(
-                    contact::Column::Id.not_in_subquery(
-                        Query::select()
-                            .column(follow_up::Column::ContactId)
-                            .from(follow_up::Entity)
-                            .and_where(follow_up::Column::TenantId.eq(tenant))
-                            .to_owned(),
-                    ),
-                )
-                .exec(txn)
-                .await?;
-        }
-        let mut changed = Vec::new();
-        for row in contacts.into_iter().filter(|c| !orphans.contains(&c.id)) {
-            let p = project_contact(
-                events_by_contact
-                    .get(&row.id)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]),
-            );
-            let updated = contact::Model {
-                name: p.name,
-                external_id: p.external_id,
-                context: p.context,
-                ..row.clone()
-            };
-            if updated != row {
-                changed.push(
-                    contact::Model {
-                        updated_at: Utc::now(),
-                        ..updated
-                    }
-                    .into_active_model()
-                    .reset_all(),
-                );
-            }
-        }
-        for rows in changed.chunks(200) {
-            contact::Entity::insert_many(rows.to_vec())
-                .on_conflict(
-                    OnConflict::columns([contact::Column::TenantId, contact::Column::Id])
-                        .update_columns([
-                            contact::Column::Name,
-                            contact::Column::ExternalId,
-                            contact::Column::Context,
-                            contact::Column::UpdatedAt,
-                        ])
-                        .to_owned(),
-                )
-                .exec_without_returning(txn)
-                .await?;
-        }
-    }
-    Ok(())
+    contacts
+        .refresh(txn, tenant_id, &touched_contacts, &events_by_call)
+        .await
 }

@@ -1,30 +1,21 @@
 //! `ingestCallEvents`: store new events, then re-project the calls they touch.
 
 use super::input::CallEventInput;
-use super::validate::{self as check, micros};
-use super::{IngestResult, calls, check_batch_size, lock_tenant};
+use super::validate::{self as check, Phones, micros};
+use super::{IngestResult, calls, check_batch_size, in_list_limit, lock_tenant};
 use crate::db::Db;
-use crate::domain::{Country, PhoneE164};
+use crate::domain::Country;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use entity::{call_event, tenant};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeSet, HashSet};
 use uuid::Uuid;
-
-/// An accepted event, normalised, waiting for its call id.
-struct Accepted {
-    input: CallEventInput,
-    contact_phone: Option<String>,
-    cost_micros: Option<i64>,
-}
 
 /// Checks one event; returns its normalised contact phone and cost.
 fn validate(
     e: &CallEventInput,
-    country: Country,
+    phones: &mut Phones,
     now: DateTime<Utc>,
 ) -> ApiResult<(Option<String>, Option<i64>)> {
     check::id("eventId", &e.event_id)?;
@@ -56,17 +47,12 @@ fn validate(
     check::json("contactContext", e.contact_context.as_ref())?;
     let cost = check::cost_micros("cost", e.cost)?;
     let phone = match &e.contact_phone {
-        Some(raw) => Some(
-            PhoneE164::parse(raw, country)
-                .ok_or_else(|| {
-                    ApiError::invalid(
-                        "contactPhone",
-                        format!("`{raw}` is not a valid phone number"),
-                    )
-                })?
-                .as_ref()
-                .to_owned(),
-        ),
+        Some(raw) => Some(phones.e164(raw).ok_or_else(|| {
+            ApiError::invalid(
+                "contactPhone",
+                format!("`{raw}` is not a valid phone number"),
+            )
+        })?),
         None => None,
     };
     Ok((phone, cost))
@@ -74,12 +60,8 @@ fn validate(
 
 /// A number as stored: E.164 when it parses, verbatim otherwise (a withheld
 /// caller id, say).
-fn normalise_number(raw: Option<String>, country: Country) -> Option<String> {
-    raw.map(|raw| {
-        PhoneE164::parse(&raw, country)
-            .map(|p| p.as_ref().to_owned())
-            .unwrap_or(raw)
-    })
+fn normalise_number(raw: Option<String>, phones: &mut Phones) -> Option<String> {
+    raw.map(|raw| phones.e164(&raw).unwrap_or(raw))
 }
 
 async fn known_event_ids(
@@ -94,7 +76,7 @@ async fn known_event_ids(
         .collect();
     let ids: Vec<&str> = ids.into_iter().collect();
     let mut known = HashSet::new();
-    for chunk in ids.chunks(500) {
+    for chunk in ids.chunks(in_list_limit(txn)) {
         let rows: Vec<String> = call_event::Entity::find()
             .select_only()
             .column(call_event::Column::EventId)
@@ -115,7 +97,17 @@ pub async fn ingest(
     items: Vec<CallEventInput>,
 ) -> ApiResult<IngestResult> {
     check_batch_size("events", items.len())?;
-    let country = Country::parse("defaultCountry", &tenant.default_country)?;
+    ingest_batch(db, tenant, items).await
+}
+
+/// `ingest` for a batch of any size, in one transaction (`callboard import`
+/// sends batches larger than a mutation may).
+pub async fn ingest_batch(
+    db: &Db,
+    tenant: &tenant::Model,
+    items: Vec<CallEventInput>,
+) -> ApiResult<IngestResult> {
+    let mut phones = Phones::new(Country::parse("defaultCountry", &tenant.default_country)?);
     let now = Utc::now();
     let (txn, _gate) = db.begin_tenant_write(tenant.id).await?;
     lock_tenant(&txn, tenant.id).await?;
@@ -128,81 +120,64 @@ pub async fn ingest(
             result.duplicates += 1;
             continue;
         }
-        match validate(&input, country, now) {
+        match validate(&input, &mut phones, now) {
             Ok((contact_phone, cost_micros)) => {
                 taken.insert(input.event_id.clone());
-                accepted.push(Accepted {
+                accepted.push(row(
+                    tenant.id,
                     input,
                     contact_phone,
                     cost_micros,
-                });
+                    &mut phones,
+                    now,
+                ));
             }
             Err(error) => result.reject(index, error),
         }
     }
     result.accepted = accepted.len() as i32;
-    if accepted.is_empty() {
-        txn.commit().await?;
-        return Ok(result);
+    if !accepted.is_empty() {
+        calls::store_events(&txn, tenant, accepted, &mut phones).await?;
     }
-
-    let keys: BTreeSet<calls::CallKey> = accepted
-        .iter()
-        .map(|a| (a.input.provider.clone(), a.input.provider_call_id.clone()))
-        .collect();
-    let call_ids = calls::ensure(&txn, tenant.id, &keys).await?;
-    let agents: BTreeSet<String> = accepted
-        .iter()
-        .filter_map(|a| a.input.agent_external_id.clone())
-        .collect();
-    let campaigns: BTreeSet<String> = accepted
-        .iter()
-        .filter_map(|a| a.input.campaign.clone())
-        .collect();
-    calls::ensure_agents_and_campaigns(&txn, tenant.id, &agents, &campaigns).await?;
-
-    let mut touched = BTreeSet::new();
-    let rows: Vec<call_event::ActiveModel> = accepted
-        .into_iter()
-        .map(|a| {
-            let e = a.input;
-            let call_id = call_ids[&(e.provider.clone(), e.provider_call_id.clone())];
-            touched.insert(call_id);
-            call_event::ActiveModel {
-                tenant_id: Set(tenant.id),
-                id: Set(Uuid::now_v7()),
-                call_id: Set(call_id),
-                event_id: Set(e.event_id),
-                event_type: Set(e.event_type),
-                occurred_at: Set(micros(e.occurred_at)),
-                agent_external_id: Set(e.agent_external_id),
-                direction: Set(e.direction),
-                from_number: Set(normalise_number(e.from_number, country)),
-                to_number: Set(normalise_number(e.to_number, country)),
-                contact_phone: Set(a.contact_phone),
-                contact_name: Set(e.contact_name),
-                contact_external_id: Set(e.contact_external_id),
-                campaign: Set(e.campaign),
-                duration_seconds: Set(e.duration_seconds),
-                cost_micros: Set(a.cost_micros),
-                hangup_by: Set(e.hangup_by),
-                hangup_reason: Set(e.hangup_reason),
-                recording_url: Set(e.recording_url),
-                contact_context: Set(e.contact_context),
-                metadata: Set(e.metadata),
-                tags: Set(e.tags.map(|tags| serde_json::json!(tags))),
-                payload: Set(e.payload),
-                received_at: Set(now),
-            }
-        })
-        .collect();
-    for chunk in rows.chunks(200) {
-        call_event::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    let touched: Vec<Uuid> = touched.into_iter().collect();
-    calls::refresh(&txn, tenant, &touched).await?;
     txn.commit().await?;
     Ok(result)
+}
+
+/// An accepted event as stored, with the key of its call (its `call_id` is
+/// filled in once the call is known).
+fn row(
+    tenant: Uuid,
+    e: CallEventInput,
+    contact_phone: Option<String>,
+    cost_micros: Option<i64>,
+    phones: &mut Phones,
+    now: DateTime<Utc>,
+) -> (calls::CallKey, call_event::Model) {
+    let row = call_event::Model {
+        tenant_id: tenant,
+        id: Uuid::now_v7(),
+        call_id: Uuid::nil(),
+        event_id: e.event_id,
+        event_type: e.event_type,
+        occurred_at: micros(e.occurred_at),
+        agent_external_id: e.agent_external_id,
+        direction: e.direction,
+        from_number: normalise_number(e.from_number, phones),
+        to_number: normalise_number(e.to_number, phones),
+        contact_phone,
+        contact_name: e.contact_name,
+        contact_external_id: e.contact_external_id,
+        campaign: e.campaign,
+        duration_seconds: e.duration_seconds,
+        cost_micros,
+        hangup_by: e.hangup_by,
+        hangup_reason: e.hangup_reason,
+        recording_url: e.recording_url,
+        contact_context: e.contact_context,
+        metadata: e.metadata,
+        tags: e.tags.map(|tags| serde_json::json!(tags)),
+        payload: e.payload,
+        received_at: now,
+    };
+    ((e.provider, e.provider_call_id), row)
 }

@@ -8,7 +8,9 @@
 
 pub mod agents;
 pub mod analyses;
+pub(crate) mod bulk;
 mod calls;
+mod contacts;
 pub mod events;
 pub mod input;
 pub mod projection;
@@ -75,6 +77,17 @@ pub(crate) fn check_batch_size(field: &str, len: usize) -> ApiResult<()> {
         ));
     }
     Ok(())
+}
+
+/// Most values one `IN (...)` list binds on this connection's backend.
+pub(crate) fn in_list_limit(db: &impl ConnectionTrait) -> usize {
+    crate::db::bind_limit(db.get_database_backend()) / 4
+}
+
+/// Most rows of `columns` values one multi-row statement binds on this
+/// connection's backend.
+pub(crate) fn rows_per_statement(db: &impl ConnectionTrait, columns: usize) -> usize {
+    crate::db::bind_limit(db.get_database_backend()) / columns
 }
 
 /// Serialises writers of one tenant on PostgreSQL for the rest of `txn`.

@@ -1,10 +1,12 @@
 //! Item checks of INGEST.md ("Batches and bad input"). Each returns the
 //! first problem as a `BAD_USER_INPUT` error naming the field.
 
+use crate::domain::{Country, PhoneE164};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
+use std::collections::HashMap;
 
 /// Longest identifier, name or other short string, in characters.
 pub const MAX_SHORT: usize = 200;
@@ -104,6 +106,35 @@ pub fn cost_micros(field: &str, value: Option<Decimal>) -> ApiResult<Option<i64>
 /// Truncates to whole microseconds, the precision both databases keep.
 pub fn micros(at: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(at.timestamp_micros()).unwrap_or(at)
+}
+
+/// Phone numbers of one batch in E.164, each parsed once: a batch repeats
+/// its numbers (a caller id on every call, a number normalised when its
+/// event is stored and read again when its call is projected), and parsing
+/// one costs far more than looking it up.
+pub struct Phones {
+    country: Country,
+    parsed: HashMap<String, Option<String>>,
+}
+
+impl Phones {
+    /// No numbers yet; national numbers are read in `country`'s plan.
+    pub fn new(country: Country) -> Self {
+        Self {
+            country,
+            parsed: HashMap::new(),
+        }
+    }
+
+    /// `raw` in E.164, or `None` when it is not a valid number.
+    pub fn e164(&mut self, raw: &str) -> Option<String> {
+        if let Some(known) = self.parsed.get(raw) {
+            return known.clone();
+        }
+        let e164 = PhoneE164::parse(raw, self.country).map(|p| p.as_ref().to_owned());
+        self.parsed.insert(raw.to_owned(), e164.clone());
+        e164
+    }
 }
 
 #[cfg(test)]

@@ -4,11 +4,12 @@
 
 use super::buckets::{QUARTER, day_start, next_day};
 use super::counters::{COLUMNS, Counters, contribution};
+use crate::ingest::bulk::{Columns, Conflict};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{call, lead_analysis};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SimpleExpr};
-use sea_orm::{ActiveEnum, ConnectionTrait, DbErr};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SimpleExpr, Value};
+use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, DbErr};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -157,7 +158,7 @@ impl RollupDelta {
             .into_iter()
             .filter(|(_, c)| !c.is_zero())
             .map(|((grain, bucket, d), c)| {
-                let keys: Vec<SimpleExpr> = vec![
+                let keys: Vec<Value> = vec![
                     grain.into(),
                     bucket.into(),
                     d.agent.into(),
@@ -180,16 +181,24 @@ impl RollupDelta {
     }
 }
 
-/// `INSERT ... ON CONFLICT (key) DO UPDATE SET c = c + excluded.c`.
+/// `INSERT ... ON CONFLICT (key) DO UPDATE SET c = c + excluded.c`: one
+/// statement with a column of values per key and counter on PostgreSQL
+/// (`ingest::bulk`), multi-row statements on SQLite.
 async fn upsert<C: ConnectionTrait>(
     db: &C,
     tenant: Uuid,
     table: &'static str,
     dims: &[&'static str],
-    rows: Vec<(Vec<SimpleExpr>, Counters)>,
+    rows: Vec<(Vec<Value>, Counters)>,
 ) -> Result<(), DbErr> {
     let mut keys = vec!["tenant_id", "grain", "bucket"];
     keys.extend_from_slice(dims);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if db.get_database_backend() == DbBackend::Postgres {
+        return upsert_columns(db, tenant, table, &keys, rows).await;
+    }
     let columns: Vec<Alias> = keys
         .iter()
         .chain(COLUMNS.iter())
@@ -205,7 +214,7 @@ async fn upsert<C: ConnectionTrait>(
         for (key_values, counters) in chunk {
             let mut values: Vec<SimpleExpr> = Vec::with_capacity(columns.len());
             values.push(tenant.into());
-            values.extend(key_values.iter().cloned());
+            values.extend(key_values.iter().cloned().map(Expr::val));
             values.extend(counters.0.iter().map(|v| SimpleExpr::from(*v)));
             insert.values_panic(values);
         }
@@ -220,5 +229,29 @@ async fn upsert<C: ConnectionTrait>(
         insert.on_conflict(conflict);
         db.execute(&insert).await?;
     }
+    Ok(())
+}
+
+/// `upsert` on PostgreSQL: the rows as one array per column.
+async fn upsert_columns<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    table: &'static str,
+    keys: &[&'static str],
+    rows: Vec<(Vec<Value>, Counters)>,
+) -> Result<(), DbErr> {
+    let mut columns = Columns::new(table);
+    columns.column(keys[0], rows.iter().map(|_| Value::from(tenant)))?;
+    for (i, key) in keys[1..].iter().enumerate() {
+        columns.column(key, rows.iter().map(|(values, _)| values[i].clone()))?;
+    }
+    for (i, counter) in COLUMNS.iter().enumerate() {
+        columns.column(counter, rows.iter().map(|(_, c)| Value::from(c.0[i])))?;
+    }
+    let add = Conflict::Add {
+        key: keys,
+        columns: &COLUMNS,
+    };
+    db.execute_raw(columns.insert(add)).await?;
     Ok(())
 }
