@@ -40,7 +40,17 @@ pub const TENANT_TABLES: [&str; 19] = [
 
 /// The tenant a transaction is scoped to; no rows when unset. (After a
 /// transaction-local setting ends, PostgreSQL leaves `''`, hence `NULLIF`.)
-pub const CURRENT_TENANT: &str = "NULLIF(current_setting('callboard.tenant_id', true), '')::uuid";
+const CURRENT_TENANT: &str = "NULLIF(current_setting('callboard.tenant_id', true), '')::uuid";
+
+/// Turns on row-level security for tenant-owned `table` with the policy
+/// that shows the role `callboard_tenant` only the current tenant's rows.
+pub fn tenant_policy(table: &str) -> String {
+    format!(
+        "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY tenant_isolation ON {table} TO callboard_tenant
+           USING (tenant_id = {CURRENT_TENANT}) WITH CHECK (tenant_id = {CURRENT_TENANT});"
+    )
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -95,11 +105,7 @@ impl MigrationTrait for Migration {
                USING (id = {CURRENT_TENANT}) WITH CHECK (id = {CURRENT_TENANT});"
         );
         for table in TENANT_TABLES {
-            sql.push_str(&format!(
-                "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-                 CREATE POLICY tenant_isolation ON {table} TO callboard_tenant
-                   USING (tenant_id = {CURRENT_TENANT}) WITH CHECK (tenant_id = {CURRENT_TENANT});"
-            ));
+            sql.push_str(&tenant_policy(table));
         }
         db.execute_unprepared(&sql).await?;
         Ok(())

@@ -9,7 +9,7 @@
 //! key order. SQLite keeps its tables as they are.
 
 use crate::m20250101_000004_create_kpi_rollups::COUNTERS;
-use crate::m20261123_000004_enable_row_level_security::CURRENT_TENANT;
+use crate::m20261123_000004_enable_row_level_security::tenant_policy;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -68,11 +68,9 @@ fn rebuild(table: &str, keys: &[&str], partitioned: bool) -> String {
          ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY ({primary_key});
          ALTER TABLE {table} ADD CONSTRAINT fk_{table}_tenant FOREIGN KEY (tenant_id)
            REFERENCES tenants (id) ON DELETE CASCADE;
-         GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO callboard_tenant;
-         ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-         CREATE POLICY tenant_isolation ON {table} TO callboard_tenant
-           USING (tenant_id = {CURRENT_TENANT}) WITH CHECK (tenant_id = {CURRENT_TENANT});"
+         GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO callboard_tenant;"
     ));
+    sql.push_str(&tenant_policy(table));
     sql
 }
 
