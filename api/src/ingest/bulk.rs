@@ -57,7 +57,7 @@ impl Conflict<'_> {
     }
 
     /// The same for sea-query (SQLite).
-    fn on_conflict(&self, table: &str) -> Option<OnConflict> {
+    pub fn on_conflict(&self, table: &str) -> Option<OnConflict> {
         let (key, columns, add) = match self {
             Conflict::Fail => return None,
             Conflict::Replace { key, columns } => (key, columns, false),

@@ -8,7 +8,7 @@ use crate::ingest::bulk::{Columns, Conflict};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{call, lead_analysis};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SimpleExpr, Value};
+use sea_orm::sea_query::{Alias, Expr, Query, SimpleExpr, Value};
 use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, DbErr};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -204,9 +204,11 @@ async fn upsert<C: ConnectionTrait>(
         .chain(COLUMNS.iter())
         .map(|c| Alias::new(*c))
         .collect();
-    // Stay well under SQLite's limit of bound parameters per statement.
-    let per_statement = 30_000 / columns.len();
-    for chunk in rows.chunks(per_statement) {
+    let add = Conflict::Add {
+        key: &keys,
+        columns: &COLUMNS,
+    };
+    for chunk in rows.chunks(crate::ingest::rows_per_statement(db, columns.len())) {
         let mut insert = Query::insert();
         insert
             .into_table(Alias::new(table))
@@ -218,15 +220,9 @@ async fn upsert<C: ConnectionTrait>(
             values.extend(counters.0.iter().map(|v| SimpleExpr::from(*v)));
             insert.values_panic(values);
         }
-        let mut conflict = OnConflict::columns(keys.iter().map(|k| Alias::new(*k)));
-        conflict.values(COLUMNS.iter().map(|c| {
-            (
-                Alias::new(*c),
-                Expr::col((Alias::new(table), Alias::new(*c)))
-                    .add(Expr::col((Alias::new("excluded"), Alias::new(*c)))),
-            )
-        }));
-        insert.on_conflict(conflict);
+        if let Some(conflict) = add.on_conflict(table) {
+            insert.on_conflict(conflict);
+        }
         db.execute(&insert).await?;
     }
     Ok(())
