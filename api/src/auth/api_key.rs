@@ -119,10 +119,7 @@ async fn verify_key(db: &Db, secret: &str) -> Result<Option<ApiKeyPrincipal>, se
     if !hash_matches || key.revoked_at.is_some() {
         return Ok(None);
     }
-    if let Some(row) = &tenant_row {
-        crate::kpi::remember_zone(row);
-    }
-    let Some(data_version) = tenant_row.filter(|t| t.active).map(|t| t.data_version) else {
+    let Some(data_version) = super::tenant_standing(tenant_row) else {
         return Ok(None);
     };
     let now = Utc::now();

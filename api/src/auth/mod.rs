@@ -186,6 +186,15 @@ impl Access {
     }
 }
 
+/// What a credential check needs of its tenant's row: `None` when the
+/// tenant is missing or suspended, else its data version. Notes the
+/// tenant's zone for KPI reads on the way (`kpi::remember_zone`).
+pub(crate) fn tenant_standing(tenant: Option<entity::tenant::Model>) -> Option<i64> {
+    let tenant = tenant?;
+    crate::kpi::remember_zone(&tenant);
+    tenant.active.then_some(tenant.data_version)
+}
+
 /// The verified caller of one request.
 #[derive(Debug, Clone)]
 pub struct AuthContext {

@@ -37,10 +37,7 @@ pub async fn verify(db: &Db, bearer: &str) -> Result<Option<UserPrincipal>, DbEr
     if !session_open {
         return Ok(None);
     }
-    if let Some(row) = &tenant_row {
-        crate::kpi::remember_zone(row);
-    }
-    let Some(data_version) = tenant_row.filter(|t| t.active).map(|t| t.data_version) else {
+    let Some(data_version) = super::tenant_standing(tenant_row) else {
         return Ok(None);
     };
     Ok(Some(UserPrincipal {
