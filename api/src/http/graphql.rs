@@ -172,19 +172,14 @@ async fn run(
 
     // A query answered before for this credential, with the tenant's data
     // unchanged since, is answered again as it was.
-    let cache_key = cacheable
+    let cache_key = (cacheable && state.responses.enabled())
         .then(|| response_cache::Key::of(&auth, media, &request))
-        .flatten()
-        .filter(|_| state.responses.enabled());
+        .flatten();
     if let Some(key) = &cache_key
         && let Some(answer) = state.responses.get(key)
     {
         prometheus::record_cache(true);
-        let mut response = answer.into_response();
-        response
-            .headers_mut()
-            .insert(CACHE_HEADER, HeaderValue::from_static("hit"));
-        return (response, "ok".into(), operation);
+        return (cache_answer(answer, "hit"), "ok".into(), operation);
     }
 
     let mut request = request
@@ -217,15 +212,19 @@ async fn run(
     if response.errors.is_empty() {
         state.responses.insert(key, answer.clone());
     }
-    let mut response = answer.into_response();
-    response
-        .headers_mut()
-        .insert(CACHE_HEADER, HeaderValue::from_static("miss"));
-    (response, code, operation)
+    (cache_answer(answer, "miss"), code, operation)
 }
 
-/// Says whether a cacheable answer came from the response cache.
-const CACHE_HEADER: header::HeaderName = header::HeaderName::from_static("callboard-cache");
+/// A cacheable answer, with the `callboard-cache` header saying whether it
+/// came from the response cache (`hit`) or was computed (`miss`).
+fn cache_answer(answer: wire::Encoded, result: &'static str) -> Response {
+    let mut response = answer.into_response();
+    response.headers_mut().insert(
+        header::HeaderName::from_static("callboard-cache"),
+        HeaderValue::from_static(result),
+    );
+    response
+}
 
 /// A GraphQL request error: the operation is refused before it runs, so
 /// it answers like a validation error (400 under
