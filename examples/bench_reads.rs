@@ -95,8 +95,8 @@ fn peak_rss_mb(pid: u32) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// POSTs a GraphQL request with `key`; the JSON answer.
-async fn post(client: &reqwest::Client, url: &str, key: &str, body: &Value) -> Value {
+/// POSTs a GraphQL request with `key`.
+async fn send(client: &reqwest::Client, url: &str, key: &str, body: &Value) -> reqwest::Response {
     client
         .post(url)
         .bearer_auth(key)
@@ -104,9 +104,11 @@ async fn post(client: &reqwest::Client, url: &str, key: &str, body: &Value) -> V
         .send()
         .await
         .unwrap()
-        .json()
-        .await
-        .unwrap()
+}
+
+/// POSTs a GraphQL request with `key`; the JSON answer.
+async fn post(client: &reqwest::Client, url: &str, key: &str, body: &Value) -> Value {
+    send(client, url, key, body).await.json().await.unwrap()
 }
 
 /// `connections` clients sending `RecentCalls` (first 100, every nested
@@ -123,13 +125,7 @@ async fn throughput(a: &Args, connections: usize) {
             while Instant::now() < deadline {
                 // Like a load tool, check the answer without parsing it, so
                 // that the client spends little of the shared CPU.
-                let response = client
-                    .post(&url)
-                    .bearer_auth(&key)
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap();
+                let response = send(&client, &url, &key, &body).await;
                 assert_eq!(response.status(), 200);
                 let bytes = response.bytes().await.unwrap();
                 assert!(bytes.starts_with(br#"{"data":{"calls":"#), "{bytes:?}");
