@@ -21,6 +21,10 @@ mod m20261123_000003_create_user_sessions;
 pub mod m20261123_000004_enable_row_level_security;
 mod m20261123_000005_partition_kpi_rollups;
 mod m20261123_000006_add_tenant_data_version;
+mod m20261204_000001_add_month_rollups;
+mod m20261204_000002_drop_implied_tenant_keys;
+
+pub use m20261204_000001_add_month_rollups::local_midnight;
 
 /// Runs callboard's migrations in order.
 pub struct Migrator;
@@ -39,6 +43,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_enable_row_level_security::Migration),
             Box::new(m20261123_000005_partition_kpi_rollups::Migration),
             Box::new(m20261123_000006_add_tenant_data_version::Migration),
+            Box::new(m20261204_000001_add_month_rollups::Migration),
+            Box::new(m20261204_000002_drop_implied_tenant_keys::Migration),
         ]
     }
 }

@@ -245,3 +245,40 @@ db_test! {
         assert_eq!(for_five, for_hundred, "statements for 5 agents vs 100");
     }
 }
+
+db_test! {
+    async fn the_month_migration_sums_existing_days_into_monthly_rows(app) {
+        use migration::MigratorTrait;
+        use sea_orm::ConnectionTrait;
+        let t = app.create_tenant("Acme").await;
+        // Calls on March 10th (the `event` helper) and on three other days
+        // of March and April in Kolkata.
+        let mut events = vec![event("i", "c1", "INITIATED", 0), event_with("c", "c1", "COMPLETED", 100, json!({ "durationSeconds": 99 }))];
+        for (i, days) in [(2, -8), (3, 5), (4, 25)] {
+            events.push(event(&format!("i{i}"), &format!("c{i}"), "INITIATED", days * 86_400));
+        }
+        send_events(&app, &t.key, events).await;
+        // Most of March, read as the month less its first days.
+        let march = range("2026-03-04T18:30:00Z", "2026-03-31T18:30:00Z");
+        let before = kpis(&app, &t.key, march.clone(), Value::Null).await;
+        assert_eq!(before["totalCalls"], 2, "{before}");
+        let monthly_rows = "SELECT COUNT(*) AS n FROM kpi_totals WHERE grain = 2";
+        let count = |app: &TestApp| {
+            let conn = app.db.conn().clone();
+            async move {
+                let row = conn.query_one_raw(sea_orm::Statement::from_string(conn.get_database_backend(), monthly_rows)).await.unwrap().unwrap();
+                row.try_get::<i64>("", "n").unwrap()
+            }
+        };
+        assert_eq!(count(&app).await, 2, "March and April");
+
+        // A database from before the monthly grain (the last two
+        // migrations): its days are summed up.
+        migration::Migrator::down(app.db.conn(), Some(2)).await.unwrap();
+        assert_eq!(count(&app).await, 0);
+        migration::Migrator::up(app.db.conn(), None).await.unwrap();
+        assert_eq!(count(&app).await, 2);
+        assert!(api::kpi::rebuild::verify(&app.db, t.uuid).await.unwrap().is_empty());
+        assert_eq!(kpis(&app, &t.key, march, Value::Null).await, before);
+    }
+}

@@ -1,7 +1,8 @@
 //! Exactness: after random, shuffled, duplicated ingest, every metric of
-//! `kpis`, `kpiSeries` (every granularity, several zones, ragged ranges)
-//! and `kpiBreakdown` (every dimension) equals a plain recomputation from
-//! the stored calls, and `rollups verify` finds nothing to fix.
+//! `kpis`, `kpiSeries` (every granularity, several zones, ragged ranges,
+//! ranges read from months less their other days) and `kpiBreakdown`
+//! (every dimension) equals a plain recomputation from the stored calls,
+//! and `rollups verify` finds nothing to fix.
 
 use crate::helpers::{Backend, TestApp, spawn_app};
 use crate::ingest_order::{Message, deliver, messages};
@@ -250,6 +251,18 @@ async fn check_exactness(app: &TestApp, messages: Vec<Message>, sizes: Vec<usize
             base + Duration::minutes(15),
             base + Duration::days(2) + Duration::minutes(45),
         ),
+        // Most of a month: its monthly row less its other days, which hold
+        // calls of their own (Kolkata: February less February 1-3; Berlin:
+        // March less March 1-5 and 30-31).
+        (
+            base + Duration::days(2) + Duration::hours(5) + Duration::seconds(7),
+            base + Duration::days(40),
+        ),
+        (
+            base - Duration::days(20),
+            base + Duration::days(4) + Duration::hours(3),
+        ),
+        (base - Duration::days(3), base + Duration::days(20)),
     ];
     let kpis_q = format!(
         "query($range: TimeRangeInput!, $filter: KpiFilterInput) {{ kpis(range: $range, filter: $filter) {{ {ALL_KPIS} }} }}"
@@ -377,6 +390,12 @@ async fn check_exactness(app: &TestApp, messages: Vec<Message>, sizes: Vec<usize
             "Europe/Berlin",
             base + Duration::minutes(7),
             base + Duration::days(6),
+        ),
+        (
+            "MONTH",
+            "Asia/Kolkata",
+            base - Duration::days(40),
+            base + Duration::days(70),
         ),
     ] {
         let got = gql(app, &key, &series_q, json!({ "range": { "from": from.to_rfc3339(), "to": to.to_rfc3339() }, "g": g, "tz": tz })).await;

@@ -5,18 +5,18 @@
 //! minutes, and so is every transition, so 15-minute UTC rollups can be
 //! summed into the buckets of any zone. The daily rollup holds the tenant's
 //! own days (local midnight to local midnight in its time zone, 23 or 25
-//! hours on DST days), the days its dashboards ask for. A range is served
-//! as: whole tenant days from the daily rollup, whole quarter-hours from the
-//! 15-minute rollup, and what is left at either end (less than 15 minutes)
-//! from the calls themselves. A partial day is read either that way or as
-//! its daily row minus the rest of the day, whichever part is shorter: every
-//! counter is a sum, so both are exact, and "the last 30 days up to now"
-//! reads 30 daily rows less a future that holds no calls yet.
+//! hours on DST days), the days its dashboards ask for, and the monthly
+//! rollup its months. A range is served as: whole tenant months from the
+//! monthly rollup, whole days from the daily rollup, whole quarter-hours
+//! from the 15-minute rollup, and what is left at either end (less than 15
+//! minutes) from the calls themselves. A partial month or day is read
+//! either that way or as its row minus the rest of it, whichever part is
+//! shorter: every counter is a sum, so both are exact. "The last 30 days up
+//! to now" reads the month that holds most of them less its first days, the
+//! days of this month, and today's row less a future that holds no calls
+//! yet.
 
-use chrono::{
-    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone,
-    Timelike, Utc,
-};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Offset, Timelike, Utc};
 use chrono_tz::Tz;
 
 /// Seconds in a quarter-hour rollup bucket.
@@ -39,6 +39,8 @@ pub enum Granularity {
 /// Where one piece of a range is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    /// The monthly rollup (the tenant's local months).
+    Month,
     /// The daily rollup (the tenant's local days).
     Day,
     /// The 15-minute rollup.
@@ -93,13 +95,27 @@ fn day_usable(start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
     start >= MODERN && aligned(start) && aligned(end)
 }
 
-/// Pieces being collected for one range.
-struct Cover(Vec<Piece>);
+/// The start of the tenant month (in `zone`) that contains `t`: the daily
+/// bucket of its first day.
+pub fn month_start(t: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    bucket_start(t, zone, Granularity::Month)
+}
+
+/// The start of the tenant month after the one starting at `start`.
+pub fn next_month(start: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    next_bucket(start, zone, Granularity::Month)
+}
+
+/// Pieces being collected for one range, in the tenant's zone.
+struct Cover {
+    zone: Tz,
+    pieces: Vec<Piece>,
+}
 
 impl Cover {
     fn push(&mut self, source: Source, start: DateTime<Utc>, end: DateTime<Utc>, subtract: bool) {
         if start < end {
-            self.0.push(Piece {
+            self.pieces.push(Piece {
                 source,
                 start,
                 end,
@@ -141,13 +157,42 @@ impl Cover {
         }
     }
 
-    /// Whole days `[start, end)`: from the daily rollup when it can serve
-    /// them.
+    /// Whole days `[start, end)`: whole months from the monthly rollup (one
+    /// piece for all of them), and the days of a month in part either from
+    /// the daily rollup or as the month minus its other days, whichever are
+    /// fewer.
     fn days(&mut self, start: DateTime<Utc>, end: DateTime<Utc>) {
-        if day_usable(start, end) {
-            self.push(Source::Day, start, end, false);
-        } else {
+        if !day_usable(start, end) {
             self.direct(start, end, false);
+            return;
+        }
+        let mut at = start;
+        let first = month_start(start, self.zone);
+        if first != start {
+            at = next_month(first, self.zone).min(end);
+            self.part_of_month(start, at, first);
+        }
+        let last = month_start(end, self.zone);
+        if at < last {
+            self.push(Source::Month, at, last, false);
+            at = last;
+        }
+        if at < end {
+            self.part_of_month(at, end, last);
+        }
+    }
+
+    /// Whole days `[start, end)` of the month starting at `month`: the days,
+    /// or the month minus its other days when those are fewer.
+    fn part_of_month(&mut self, start: DateTime<Utc>, end: DateTime<Utc>, month: DateTime<Utc>) {
+        let month_end = next_month(month, self.zone);
+        let rest = (start - month) + (month_end - end);
+        if day_usable(month, month_end) && rest < end - start {
+            self.push(Source::Month, month, month_end, false);
+            self.push(Source::Day, month, start, true);
+            self.push(Source::Day, end, month_end, true);
+        } else {
+            self.push(Source::Day, start, end, false);
         }
     }
 }
@@ -160,13 +205,17 @@ fn first_modern_day(zone: Tz) -> DateTime<Utc> {
     }
 }
 
-/// Splits `[start, end)` into pieces of days (of `zone`, the tenant's),
-/// quarter-hours and calls whose signed sum covers it exactly once. A
-/// partial day is the day minus its rest when the rest is the shorter.
+/// Splits `[start, end)` into pieces of months and days (of `zone`, the
+/// tenant's), quarter-hours and calls whose signed sum covers it exactly
+/// once. A partial month or day is the whole minus its rest when the rest
+/// is the shorter.
 pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> {
-    let mut cover = Cover(Vec::new());
+    let mut cover = Cover {
+        zone,
+        pieces: Vec::new(),
+    };
     if start >= end {
-        return cover.0;
+        return cover.pieces;
     }
     // Before 1972 a zone's midnights may be off the quarter-hours: that part
     // is summed from quarter-hours.
@@ -174,7 +223,7 @@ pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> 
     if start < modern {
         cover.direct(start, end.min(modern), false);
         if end <= modern {
-            return cover.0;
+            return cover.pieces;
         }
     }
     let start = start.max(modern);
@@ -182,7 +231,7 @@ pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> 
     let first_end = next_day(first, zone);
     if end <= first_end {
         cover.part_of_day(start, end, first, first_end);
-        return cover.0;
+        return cover.pieces;
     }
     let whole_from = if start == first {
         first
@@ -195,7 +244,7 @@ pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> 
     if end > last {
         cover.part_of_day(last, end, last, next_day(last, zone));
     }
-    cover.0
+    cover.pieces
 }
 
 /// The key that changes exactly at a bucket boundary. HOUR includes the
@@ -215,20 +264,6 @@ fn bucket_key(t: DateTime<Tz>, granularity: Granularity) -> (i32, u32, u32, i32)
         }
         Granularity::Month => (t.year(), t.month(), 0, 0),
     }
-}
-
-/// The first instant whose local time is at or after `naive`.
-fn first_instant_at_or_after(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
-    if let Some(t) = tz.from_local_datetime(&naive).earliest() {
-        return t.with_timezone(&Utc);
-    }
-    // A gap (a skipped local time): scan forward in 15-minute steps from
-    // the earliest instant that could be it.
-    let mut t = naive.and_utc() - Duration::hours(15);
-    while t.with_timezone(&tz).naive_local() < naive {
-        t += Duration::seconds(QUARTER);
-    }
-    t
 }
 
 /// The start of the bucket that contains `t`.
@@ -257,7 +292,7 @@ fn bucket_start(t: DateTime<Utc>, tz: Tz, granularity: Granularity) -> DateTime<
                 }
                 _ => date.with_day(1).unwrap_or(date),
             };
-            first_instant_at_or_after(tz, first.and_hms_opt(0, 0, 0).unwrap_or_default())
+            migration::local_midnight(tz, first)
         }
     }
 }
@@ -287,7 +322,7 @@ fn next_bucket(start: DateTime<Utc>, tz: Tz, granularity: Granularity) -> DateTi
                     NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(date)
                 }
             };
-            first_instant_at_or_after(tz, next.and_hms_opt(0, 0, 0).unwrap_or_default())
+            migration::local_midnight(tz, next)
         }
     }
 }
@@ -340,6 +375,10 @@ mod tests {
     fn times_counted(p: &[Piece], t: DateTime<Utc>, zone: Tz) -> i32 {
         p.iter()
             .inspect(|x| match x.source {
+                Source::Month => {
+                    assert_eq!(month_start(x.start, zone), x.start, "{x:?}");
+                    assert_eq!(month_start(x.end, zone), x.end, "{x:?}");
+                }
                 Source::Day => {
                     assert_eq!(day_start(x.start, zone), x.start, "{x:?}");
                     assert_eq!(day_start(x.end, zone), x.end, "{x:?}");
@@ -355,8 +394,9 @@ mod tests {
     fn assert_exact_cover(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> {
         let p = pieces(start, end, zone);
         let step = Duration::seconds(450);
-        let mut t = day_start(start, zone) - Duration::days(1);
-        let until = end + Duration::days(2);
+        // Whole months may be read less their other days: probe those too.
+        let mut t = month_start(start, zone) - Duration::days(1);
+        let until = next_month(month_start(end, zone), zone) + Duration::days(1);
         while t < until {
             for probe in [t, t + Duration::seconds(1)] {
                 let want = i32::from(start <= probe && probe < end);
@@ -412,13 +452,29 @@ mod tests {
         let today = day_start(now, kolkata);
         assert_eq!(today, utc("2026-03-09T18:30:00Z"));
         let from = today - Duration::days(29);
+        assert_eq!(from, utc("2026-02-08T18:30:00Z"), "February 9th");
+        let march = utc("2026-02-28T18:30:00Z");
         let p = assert_exact_cover(from, now, kolkata);
         assert_eq!(
             p,
             vec![
+                // 20 days of February: the month minus its first 8 days.
+                Piece {
+                    source: Source::Month,
+                    start: utc("2026-01-31T18:30:00Z"),
+                    end: march,
+                    subtract: false
+                },
                 Piece {
                     source: Source::Day,
-                    start: from,
+                    start: utc("2026-01-31T18:30:00Z"),
+                    end: from,
+                    subtract: true
+                },
+                // 8 days of March: the days themselves.
+                Piece {
+                    source: Source::Day,
+                    start: march,
                     end: today,
                     subtract: false
                 },
@@ -543,9 +599,72 @@ mod tests {
             utc("2026-03-03T18:30:00Z"),
             kolkata,
         );
-        let sources: Vec<_> = p.iter().map(|x| x.source).collect();
-        assert_eq!(sources, vec![Source::Quarter, Source::Day]);
+        assert_eq!(p[0].source, Source::Quarter);
+        assert!(
+            p[1..]
+                .iter()
+                .all(|x| matches!(x.source, Source::Day | Source::Month)),
+            "{p:?}"
+        );
         assert_eq!(p[1].start, utc("1972-01-01T18:30:00Z"));
+    }
+
+    #[test]
+    fn months_are_read_whole_or_as_the_month_minus_its_other_days() {
+        let kolkata: Tz = "Asia/Kolkata".parse().unwrap();
+        // 2026-01-10 .. 2026-04-03 local: most of January (the month minus
+        // 9 days), February and March whole (one piece), 2 days of April.
+        let p = assert_exact_cover(
+            utc("2026-01-09T18:30:00Z"),
+            utc("2026-04-02T18:30:00Z"),
+            kolkata,
+        );
+        let kinds: Vec<_> = p.iter().map(|x| (x.source, x.subtract)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (Source::Month, false),
+                (Source::Day, true),
+                (Source::Month, false),
+                (Source::Day, false),
+            ]
+        );
+        assert_eq!(p[1].start, utc("2025-12-31T18:30:00Z"));
+        assert_eq!(p[1].end, utc("2026-01-09T18:30:00Z"));
+        assert_eq!(p[2].start, utc("2026-01-31T18:30:00Z"));
+        assert_eq!(p[2].end, utc("2026-03-31T18:30:00Z"));
+        assert_eq!(p[3].start, utc("2026-03-31T18:30:00Z"));
+
+        // Seven thousand years of months are one piece (a call count with no
+        // range reads them so).
+        let p = pieces(
+            utc("1000-01-01T00:00:00Z"),
+            utc("9000-01-01T00:00:00Z"),
+            kolkata,
+        );
+        assert!(p.len() <= 8, "{p:?}");
+
+        // Months in a DST zone are the local months, of 743 and 745 hours.
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        for (from, to) in [
+            ("2026-02-28T23:00:00Z", "2026-03-31T22:00:00Z"),
+            ("2026-09-30T22:00:00Z", "2026-10-31T23:00:00Z"),
+        ] {
+            let p = assert_exact_cover(utc(from), utc(to), berlin);
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert_eq!(p[0].source, Source::Month);
+        }
+        // Ragged ends around month and year boundaries, several zones.
+        for zone in ["UTC", "Asia/Kathmandu", "America/St_Johns", "Europe/Berlin"] {
+            let zone: Tz = zone.parse().unwrap();
+            for (from, to) in [
+                ("2025-12-14T10:07:00Z", "2026-02-16T03:50:00Z"),
+                ("2026-03-02T00:00:00Z", "2026-03-30T23:59:59Z"),
+                ("2026-10-15T12:00:00Z", "2026-11-03T00:00:00Z"),
+            ] {
+                assert_exact_cover(utc(from), utc(to), zone);
+            }
+        }
     }
 
     #[test]

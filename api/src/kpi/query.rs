@@ -3,7 +3,7 @@
 
 use super::buckets::{Piece, Source, pieces};
 use super::counters::{COLUMNS, Counters, contribution};
-use super::upkeep::{DAY_GRAIN, QUARTER_GRAIN};
+use super::upkeep::{DAY_GRAIN, MONTH_GRAIN, QUARTER_GRAIN};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::enums::{CallDirection, CallStatus};
@@ -91,9 +91,10 @@ fn dimension_column(dimension: Dimension) -> &'static str {
 }
 
 /// Which pieces one read serves: those of one source, added or subtracted.
-/// Within one kind, the pieces of different ranges never overlap (a day is
-/// read whole for at most one of several disjoint ranges, the one covering
-/// more than half of it), so each row belongs to at most one range.
+/// Within one kind, the pieces of different ranges never overlap (a month or
+/// day is read whole for at most one of several disjoint ranges, the one
+/// covering more than half of it, and only that range subtracts the rest),
+/// so each row belongs to at most one range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Kind {
     source: Source,
@@ -365,7 +366,11 @@ pub async fn aggregate<C: ConnectionTrait>(
                 *sum += counters;
             }
         };
-        for (source, grain) in [(Source::Day, DAY_GRAIN), (Source::Quarter, QUARTER_GRAIN)] {
+        for (source, grain) in [
+            (Source::Month, MONTH_GRAIN),
+            (Source::Day, DAY_GRAIN),
+            (Source::Quarter, QUARTER_GRAIN),
+        ] {
             let kind = Kind { source, subtract };
             let lookup = Lookup::new(&all, kind);
             for (spans, slots) in plan(&all, kind, ranges.len()) {

@@ -1,12 +1,13 @@
 //! `callboard rollups rebuild|verify`: recompute rollups from calls and
 //! effective analyses, one tenant day at a time (so memory stays bounded;
-//! a day's 15-minute and daily rows both lie inside it), and either store
-//! them or compare them with what is stored.
+//! a day's 15-minute and daily rows both lie inside it, and its monthly rows
+//! are summed over the month's days), and either store them or compare them
+//! with what is stored.
 
-use super::buckets::{day_start, next_day};
+use super::buckets::{day_start, month_start, next_day};
 use super::counters::{COLUMNS, Counters};
 use super::query::effective_analyses;
-use super::upkeep::RollupDelta;
+use super::upkeep::{MONTH_GRAIN, RollupDelta};
 use crate::db::Db;
 use crate::ingest::lock_tenant;
 use anyhow::Context;
@@ -124,14 +125,15 @@ pub async fn rebuild(db: &Db, tenant: Uuid) -> anyhow::Result<u64> {
     Ok(counted)
 }
 
-async fn stored_day<C: ConnectionTrait>(
+/// The stored rows with buckets in `[start, end)`: of the monthly grain
+/// when `months`, else of the others.
+async fn stored_rows<C: ConnectionTrait>(
     db: &C,
     tenant: Uuid,
-    zone: Tz,
-    day: DateTime<Utc>,
+    (start, end): (i64, i64),
+    months: bool,
 ) -> anyhow::Result<BTreeMap<RowKey, Counters>> {
     let mut out = BTreeMap::new();
-    let (start, end) = (day.timestamp(), next_day(day, zone).timestamp());
     for (table, dims) in TABLES {
         let col = |c: &str| Expr::col(Alias::new(c));
         let mut q = Query::select();
@@ -143,6 +145,11 @@ async fn stored_day<C: ConnectionTrait>(
                 .map(|c| Alias::new(*c)),
         );
         q.and_where(col("tenant_id").eq(tenant))
+            .and_where(if months {
+                col("grain").eq(MONTH_GRAIN)
+            } else {
+                col("grain").ne(MONTH_GRAIN)
+            })
             .and_where(col("bucket").gte(start))
             .and_where(col("bucket").lt(end));
         for row in db.query_all(&q).await? {
@@ -190,40 +197,61 @@ pub async fn verify(db: &Db, tenant: Uuid) -> anyhow::Result<Vec<String>> {
         (Some(a), Some(b)) => Some((Ord::min(a.0, b.0), Ord::max(a.1, b.1))),
         (a, b) => a.or(b),
     };
-    let Some((mut day, end)) = span else {
+    let Some((first_day, end)) = span else {
         txn.commit().await?;
         return Ok(differences);
     };
+    // Quarter-hour and daily rows are compared day by day; monthly rows once
+    // their days are all summed.
+    let mut months: BTreeMap<RowKey, Counters> = BTreeMap::new();
+    let mut day = first_day;
     while day < end {
         let (delta, _) = recompute_day(conn, tenant, zone, day).await?;
-        let expected: BTreeMap<RowKey, Counters> = delta
-            .rows()
-            .into_iter()
-            .filter(|(_, c)| !c.is_zero())
-            .collect();
-        let stored = stored_day(conn, tenant, zone, day).await?;
-        for (key, want) in &expected {
-            match stored.get(key) {
-                Some(have) if have == want => {}
-                Some(have) => differences.push(format!(
-                    "{key:?}: stored {:?} != recomputed {:?}",
-                    have.0, want.0
-                )),
-                None => differences.push(format!("{key:?}: missing (recomputed {:?})", want.0)),
+        let mut expected = BTreeMap::new();
+        for (key, counters) in delta.rows() {
+            if key.1 == MONTH_GRAIN {
+                *months.entry(key).or_default() += &counters;
+            } else {
+                expected.insert(key, counters);
             }
         }
-        for (key, have) in &stored {
-            if !expected.contains_key(key) {
-                differences.push(format!(
-                    "{key:?}: stored {:?} but no call counts there",
-                    have.0
-                ));
-            }
-        }
+        let span = (day.timestamp(), next_day(day, zone).timestamp());
+        let stored = stored_rows(conn, tenant, span, false).await?;
+        compare(&expected, &stored, &mut differences);
         day = next_day(day, zone);
     }
+    let span = (month_start(first_day, zone).timestamp(), end.timestamp());
+    let stored = stored_rows(conn, tenant, span, true).await?;
+    compare(&months, &stored, &mut differences);
     txn.commit().await?;
     Ok(differences)
+}
+
+/// One line for each row where `stored` differs from `expected` (zero rows
+/// count as absent).
+fn compare(
+    expected: &BTreeMap<RowKey, Counters>,
+    stored: &BTreeMap<RowKey, Counters>,
+    differences: &mut Vec<String>,
+) {
+    for (key, want) in expected.iter().filter(|(_, c)| !c.is_zero()) {
+        match stored.get(key) {
+            Some(have) if have == want => {}
+            Some(have) => differences.push(format!(
+                "{key:?}: stored {:?} != recomputed {:?}",
+                have.0, want.0
+            )),
+            None => differences.push(format!("{key:?}: missing (recomputed {:?})", want.0)),
+        }
+    }
+    for (key, have) in stored {
+        if expected.get(key).is_none_or(Counters::is_zero) {
+            differences.push(format!(
+                "{key:?}: stored {:?} but no call counts there",
+                have.0
+            ));
+        }
+    }
 }
 
 async fn stored_bucket_span<C: ConnectionTrait>(

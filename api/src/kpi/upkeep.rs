@@ -2,7 +2,7 @@
 //! adds its new one, in the same transaction as the write, so a query right
 //! after a mutation sees it.
 
-use super::buckets::{QUARTER, day_start, next_day};
+use super::buckets::{QUARTER, day_start, month_start, next_day, next_month};
 use super::counters::{COLUMNS, Counters, contribution};
 use crate::ingest::bulk::{Columns, Conflict};
 use chrono::{DateTime, Utc};
@@ -18,6 +18,11 @@ pub const QUARTER_GRAIN: i16 = 0;
 /// The daily rollup grain: buckets are the tenant's local days, keyed by
 /// the instant their local midnight falls on.
 pub const DAY_GRAIN: i16 = 1;
+/// The monthly rollup grain: buckets are the tenant's local months, keyed
+/// like the daily bucket of their first day.
+pub const MONTH_GRAIN: i16 = 2;
+/// Every grain, each call counted once in each.
+pub const GRAINS: [i16; 3] = [QUARTER_GRAIN, DAY_GRAIN, MONTH_GRAIN];
 
 /// The full set of dimensions a call is rolled up by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -47,9 +52,10 @@ impl Dims {
 pub struct RollupDelta {
     /// The tenant's time zone: where its days start.
     zone: Tz,
-    /// The last day looked up, `[start, end)` in epoch seconds: calls of a
-    /// batch mostly share a few days.
+    /// The last day and month looked up, `[start, end)` in epoch seconds:
+    /// calls of a batch mostly share a few days.
     day: (i64, i64),
+    month: (i64, i64),
     totals: HashMap<(i16, i64), Counters>,
     agents: HashMap<(i16, i64, Uuid), Counters>,
     full: HashMap<(i16, i64, Dims), Counters>,
@@ -61,6 +67,7 @@ impl RollupDelta {
         Self {
             zone,
             day: (0, 0),
+            month: (0, 0),
             totals: HashMap::new(),
             agents: HashMap::new(),
             full: HashMap::new(),
@@ -77,6 +84,16 @@ impl RollupDelta {
         self.day.0
     }
 
+    /// The monthly bucket of an instant: its local month's start.
+    fn month_bucket(&mut self, at: DateTime<Utc>) -> i64 {
+        let t = at.timestamp();
+        if !(self.month.0..self.month.1).contains(&t) {
+            let start = month_start(at, self.zone);
+            self.month = (start.timestamp(), next_month(start, self.zone).timestamp());
+        }
+        self.month.0
+    }
+
     /// Adds (`sign` 1) or removes (`sign` -1) a call's contribution.
     pub fn add(&mut self, call: &call::Model, analysis: Option<&lead_analysis::Model>, sign: i64) {
         let (Some(at), Some(counters)) = (call.initiated_at, contribution(call, analysis)) else {
@@ -90,7 +107,12 @@ impl RollupDelta {
         let dims = Dims::of(call);
         let quarter = at.timestamp().div_euclid(QUARTER) * QUARTER;
         let day = self.day_bucket(at);
-        for (grain, bucket) in [(QUARTER_GRAIN, quarter), (DAY_GRAIN, day)] {
+        let month = self.month_bucket(at);
+        for (grain, bucket) in [
+            (QUARTER_GRAIN, quarter),
+            (DAY_GRAIN, day),
+            (MONTH_GRAIN, month),
+        ] {
             *self.totals.entry((grain, bucket)).or_default() += &counters;
             *self.agents.entry((grain, bucket, dims.agent)).or_default() += &counters;
             *self.full.entry((grain, bucket, dims.clone())).or_default() += &counters;
