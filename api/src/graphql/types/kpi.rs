@@ -1,6 +1,7 @@
 //! KPI types: `Kpis` (every metric of KPIS.md), series points, breakdown
 //! groups, and the range/filter inputs.
 
+use super::leaves;
 use super::{Agent, Campaign, DateTimeUtc};
 use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
@@ -11,9 +12,15 @@ use crate::kpi::KpiFilter;
 use crate::kpi::counters::{Counters, c, micros_to_decimal, ratio};
 use crate::kpi::report::Range;
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::parser::types::Field;
+use async_graphql::registry::Registry;
+use async_graphql::{
+    Context, ContextSelectionSet, Enum, ID, InputObject, Object, OutputType, Positioned, Result,
+    ScalarType, ServerResult, SimpleObject, Value,
+};
 use chrono::{DateTime, FixedOffset};
 use entity::enums::CallDirection;
+use std::borrow::Cow;
 use uuid::Uuid;
 
 /// A half-open time range `[from, to)` on calls' `initiatedAt`.
@@ -76,147 +83,260 @@ pub enum KpiDimension {
 
 /// Every metric of KPIS.md over one set of calls. Rates are in [0, 1];
 /// rates and averages are null when their denominator is 0.
+///
+/// The schema's `Kpis` is `KpisObject`; a selection of its plain fields
+/// (every selection the schema allows) is answered in one pass by
+/// `value_of`, without a future per field.
+#[derive(Clone, Copy)]
 pub struct Kpis {
     pub counters: Counters,
     pub as_of: DateTimeUtc,
 }
 
-#[Object]
-impl Kpis {
-    /// The instant these numbers are exact for.
-    async fn as_of(&self) -> DateTimeUtc {
-        self.as_of
-    }
-    /// Calls initiated in range.
-    async fn total_calls(&self) -> i64 {
-        self.counters[c::TOTAL]
-    }
-    async fn inbound_calls(&self) -> i64 {
-        self.counters[c::INBOUND]
-    }
-    async fn outbound_calls(&self) -> i64 {
-        self.counters[c::OUTBOUND]
-    }
-    /// Calls answered (answeredAt set, or status COMPLETED).
-    async fn answered_calls(&self) -> i64 {
-        self.counters[c::ANSWERED]
-    }
-    async fn completed_calls(&self) -> i64 {
-        self.counters[c::COMPLETED]
-    }
-    async fn failed_calls(&self) -> i64 {
-        self.counters[c::FAILED]
-    }
-    async fn busy_calls(&self) -> i64 {
-        self.counters[c::BUSY]
-    }
-    async fn no_answer_calls(&self) -> i64 {
-        self.counters[c::NO_ANSWER]
-    }
-    async fn cancelled_calls(&self) -> i64 {
-        self.counters[c::CANCELLED]
-    }
-    /// Calls with no outcome yet (INITIATED, RINGING or IN_PROGRESS).
-    async fn in_progress_calls(&self) -> i64 {
-        self.counters[c::IN_PROGRESS]
-    }
-    /// answeredCalls / totalCalls.
-    async fn answer_rate(&self) -> Option<f64> {
-        ratio(self.counters[c::ANSWERED], self.counters[c::TOTAL])
-    }
-    /// completedCalls / totalCalls.
-    async fn success_rate(&self) -> Option<f64> {
-        ratio(self.counters[c::COMPLETED], self.counters[c::TOTAL])
-    }
-    async fn total_duration_seconds(&self) -> i64 {
-        self.counters[c::DURATION]
-    }
-    /// totalDurationSeconds / answeredCalls.
-    async fn avg_duration_seconds(&self) -> Option<f64> {
-        ratio(self.counters[c::DURATION], self.counters[c::ANSWERED])
-    }
-    async fn billed_minutes(&self) -> i64 {
-        self.counters[c::BILLED]
-    }
-    async fn credits_used(&self) -> i64 {
-        self.counters[c::CREDITS]
-    }
-    /// Sum of costs, as an exact decimal string ("0" when none).
-    async fn total_cost(&self) -> String {
-        micros_to_decimal(self.counters[c::COST])
-    }
-    /// Calls with an effective lead analysis.
-    async fn analyzed_calls(&self) -> i64 {
-        self.counters[c::ANALYZED]
-    }
-    async fn hot_leads(&self) -> i64 {
-        self.counters[c::HOT]
-    }
-    async fn warm_leads(&self) -> i64 {
-        self.counters[c::WARM]
-    }
-    async fn cold_leads(&self) -> i64 {
-        self.counters[c::COLD]
-    }
-    async fn avg_total_score(&self) -> Option<f64> {
-        self.avg(c::TOTAL_SCORE)
-    }
-    async fn avg_intent_score(&self) -> Option<f64> {
-        self.avg(c::INTENT)
-    }
-    async fn avg_urgency_score(&self) -> Option<f64> {
-        self.avg(c::URGENCY)
-    }
-    async fn avg_budget_score(&self) -> Option<f64> {
-        self.avg(c::BUDGET)
-    }
-    async fn avg_fit_score(&self) -> Option<f64> {
-        self.avg(c::FIT)
-    }
-    async fn avg_engagement_score(&self) -> Option<f64> {
-        self.avg(c::ENGAGEMENT)
-    }
-    async fn cta_pricing_clicks(&self) -> i64 {
-        self.counters[c::CTA_PRICING]
-    }
-    async fn cta_demo_clicks(&self) -> i64 {
-        self.counters[c::CTA_DEMO]
-    }
-    async fn cta_followup_clicks(&self) -> i64 {
-        self.counters[c::CTA_FOLLOWUP]
-    }
-    async fn cta_sample_clicks(&self) -> i64 {
-        self.counters[c::CTA_SAMPLE]
-    }
-    async fn human_escalations(&self) -> i64 {
-        self.counters[c::ESCALATIONS]
-    }
-    /// Analyzed calls with at least one CTA flag.
-    async fn calls_with_cta(&self) -> i64 {
-        self.counters[c::WITH_CTA]
-    }
-    /// callsWithCta / totalCalls.
-    async fn cta_conversion_rate(&self) -> Option<f64> {
-        ratio(self.counters[c::WITH_CTA], self.counters[c::TOTAL])
-    }
-    /// Analyzed calls with a demo booking time.
-    async fn demos_booked(&self) -> i64 {
-        self.counters[c::DEMOS]
-    }
-    async fn positive_calls(&self) -> i64 {
-        self.counters[c::POSITIVE]
-    }
-    async fn neutral_calls(&self) -> i64 {
-        self.counters[c::NEUTRAL]
-    }
-    async fn negative_calls(&self) -> i64 {
-        self.counters[c::NEGATIVE]
-    }
-}
-
 impl Kpis {
     fn avg(&self, sum: usize) -> Option<f64> {
         ratio(self.counters[sum], self.counters[sum + 1])
+    }
+
+    /// The value of the field `name`, as `KpisObject` resolves it.
+    fn value_of(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "asOf" => leaf(self.as_of),
+            "totalCalls" => leaf(self.counters[c::TOTAL]),
+            "inboundCalls" => leaf(self.counters[c::INBOUND]),
+            "outboundCalls" => leaf(self.counters[c::OUTBOUND]),
+            "answeredCalls" => leaf(self.counters[c::ANSWERED]),
+            "completedCalls" => leaf(self.counters[c::COMPLETED]),
+            "failedCalls" => leaf(self.counters[c::FAILED]),
+            "busyCalls" => leaf(self.counters[c::BUSY]),
+            "noAnswerCalls" => leaf(self.counters[c::NO_ANSWER]),
+            "cancelledCalls" => leaf(self.counters[c::CANCELLED]),
+            "inProgressCalls" => leaf(self.counters[c::IN_PROGRESS]),
+            "answerRate" => leaf(ratio(self.counters[c::ANSWERED], self.counters[c::TOTAL])),
+            "successRate" => leaf(ratio(self.counters[c::COMPLETED], self.counters[c::TOTAL])),
+            "totalDurationSeconds" => leaf(self.counters[c::DURATION]),
+            "avgDurationSeconds" => leaf(ratio(
+                self.counters[c::DURATION],
+                self.counters[c::ANSWERED],
+            )),
+            "billedMinutes" => leaf(self.counters[c::BILLED]),
+            "creditsUsed" => leaf(self.counters[c::CREDITS]),
+            "totalCost" => leaf(micros_to_decimal(self.counters[c::COST])),
+            "analyzedCalls" => leaf(self.counters[c::ANALYZED]),
+            "hotLeads" => leaf(self.counters[c::HOT]),
+            "warmLeads" => leaf(self.counters[c::WARM]),
+            "coldLeads" => leaf(self.counters[c::COLD]),
+            "avgTotalScore" => leaf(self.avg(c::TOTAL_SCORE)),
+            "avgIntentScore" => leaf(self.avg(c::INTENT)),
+            "avgUrgencyScore" => leaf(self.avg(c::URGENCY)),
+            "avgBudgetScore" => leaf(self.avg(c::BUDGET)),
+            "avgFitScore" => leaf(self.avg(c::FIT)),
+            "avgEngagementScore" => leaf(self.avg(c::ENGAGEMENT)),
+            "ctaPricingClicks" => leaf(self.counters[c::CTA_PRICING]),
+            "ctaDemoClicks" => leaf(self.counters[c::CTA_DEMO]),
+            "ctaFollowupClicks" => leaf(self.counters[c::CTA_FOLLOWUP]),
+            "ctaSampleClicks" => leaf(self.counters[c::CTA_SAMPLE]),
+            "humanEscalations" => leaf(self.counters[c::ESCALATIONS]),
+            "callsWithCta" => leaf(self.counters[c::WITH_CTA]),
+            "ctaConversionRate" => leaf(ratio(self.counters[c::WITH_CTA], self.counters[c::TOTAL])),
+            "demosBooked" => leaf(self.counters[c::DEMOS]),
+            "positiveCalls" => leaf(self.counters[c::POSITIVE]),
+            "neutralCalls" => leaf(self.counters[c::NEUTRAL]),
+            "negativeCalls" => leaf(self.counters[c::NEGATIVE]),
+            _ => return None,
+        })
+    }
+}
+
+/// A plain field's value, as the engine writes it.
+fn leaf<T: OutputLeaf>(value: T) -> Value {
+    value.into_leaf()
+}
+
+/// The output types of `Kpis`' fields.
+trait OutputLeaf {
+    fn into_leaf(self) -> Value;
+}
+
+impl OutputLeaf for i64 {
+    fn into_leaf(self) -> Value {
+        ScalarType::to_value(&self)
+    }
+}
+
+impl OutputLeaf for Option<f64> {
+    fn into_leaf(self) -> Value {
+        self.map_or(Value::Null, |v| ScalarType::to_value(&v))
+    }
+}
+
+impl OutputLeaf for String {
+    fn into_leaf(self) -> Value {
+        Value::String(self)
+    }
+}
+
+impl OutputLeaf for DateTimeUtc {
+    fn into_leaf(self) -> Value {
+        ScalarType::to_value(&self)
+    }
+}
+
+impl OutputType for Kpis {
+    fn type_name() -> Cow<'static, str> {
+        KpisObject::type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        KpisObject::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        if let Some(value) = leaves::resolve(ctx, "Kpis", |name| self.value_of(name)) {
+            return Ok(value);
+        }
+        KpisObject(*self).resolve(ctx, field).await
+    }
+}
+
+/// `Kpis` field by field: the schema's description of it, and the engine's
+/// way of answering a selection `leaves` cannot.
+struct KpisObject(Kpis);
+
+#[Object(name = "Kpis")]
+impl KpisObject {
+    /// The instant these numbers are exact for.
+    async fn as_of(&self) -> DateTimeUtc {
+        self.0.as_of
+    }
+    /// Calls initiated in range.
+    async fn total_calls(&self) -> i64 {
+        self.0.counters[c::TOTAL]
+    }
+    async fn inbound_calls(&self) -> i64 {
+        self.0.counters[c::INBOUND]
+    }
+    async fn outbound_calls(&self) -> i64 {
+        self.0.counters[c::OUTBOUND]
+    }
+    /// Calls answered (answeredAt set, or status COMPLETED).
+    async fn answered_calls(&self) -> i64 {
+        self.0.counters[c::ANSWERED]
+    }
+    async fn completed_calls(&self) -> i64 {
+        self.0.counters[c::COMPLETED]
+    }
+    async fn failed_calls(&self) -> i64 {
+        self.0.counters[c::FAILED]
+    }
+    async fn busy_calls(&self) -> i64 {
+        self.0.counters[c::BUSY]
+    }
+    async fn no_answer_calls(&self) -> i64 {
+        self.0.counters[c::NO_ANSWER]
+    }
+    async fn cancelled_calls(&self) -> i64 {
+        self.0.counters[c::CANCELLED]
+    }
+    /// Calls with no outcome yet (INITIATED, RINGING or IN_PROGRESS).
+    async fn in_progress_calls(&self) -> i64 {
+        self.0.counters[c::IN_PROGRESS]
+    }
+    /// answeredCalls / totalCalls.
+    async fn answer_rate(&self) -> Option<f64> {
+        ratio(self.0.counters[c::ANSWERED], self.0.counters[c::TOTAL])
+    }
+    /// completedCalls / totalCalls.
+    async fn success_rate(&self) -> Option<f64> {
+        ratio(self.0.counters[c::COMPLETED], self.0.counters[c::TOTAL])
+    }
+    async fn total_duration_seconds(&self) -> i64 {
+        self.0.counters[c::DURATION]
+    }
+    /// totalDurationSeconds / answeredCalls.
+    async fn avg_duration_seconds(&self) -> Option<f64> {
+        ratio(self.0.counters[c::DURATION], self.0.counters[c::ANSWERED])
+    }
+    async fn billed_minutes(&self) -> i64 {
+        self.0.counters[c::BILLED]
+    }
+    async fn credits_used(&self) -> i64 {
+        self.0.counters[c::CREDITS]
+    }
+    /// Sum of costs, as an exact decimal string ("0" when none).
+    async fn total_cost(&self) -> String {
+        micros_to_decimal(self.0.counters[c::COST])
+    }
+    /// Calls with an effective lead analysis.
+    async fn analyzed_calls(&self) -> i64 {
+        self.0.counters[c::ANALYZED]
+    }
+    async fn hot_leads(&self) -> i64 {
+        self.0.counters[c::HOT]
+    }
+    async fn warm_leads(&self) -> i64 {
+        self.0.counters[c::WARM]
+    }
+    async fn cold_leads(&self) -> i64 {
+        self.0.counters[c::COLD]
+    }
+    async fn avg_total_score(&self) -> Option<f64> {
+        self.0.avg(c::TOTAL_SCORE)
+    }
+    async fn avg_intent_score(&self) -> Option<f64> {
+        self.0.avg(c::INTENT)
+    }
+    async fn avg_urgency_score(&self) -> Option<f64> {
+        self.0.avg(c::URGENCY)
+    }
+    async fn avg_budget_score(&self) -> Option<f64> {
+        self.0.avg(c::BUDGET)
+    }
+    async fn avg_fit_score(&self) -> Option<f64> {
+        self.0.avg(c::FIT)
+    }
+    async fn avg_engagement_score(&self) -> Option<f64> {
+        self.0.avg(c::ENGAGEMENT)
+    }
+    async fn cta_pricing_clicks(&self) -> i64 {
+        self.0.counters[c::CTA_PRICING]
+    }
+    async fn cta_demo_clicks(&self) -> i64 {
+        self.0.counters[c::CTA_DEMO]
+    }
+    async fn cta_followup_clicks(&self) -> i64 {
+        self.0.counters[c::CTA_FOLLOWUP]
+    }
+    async fn cta_sample_clicks(&self) -> i64 {
+        self.0.counters[c::CTA_SAMPLE]
+    }
+    async fn human_escalations(&self) -> i64 {
+        self.0.counters[c::ESCALATIONS]
+    }
+    /// Analyzed calls with at least one CTA flag.
+    async fn calls_with_cta(&self) -> i64 {
+        self.0.counters[c::WITH_CTA]
+    }
+    /// callsWithCta / totalCalls.
+    async fn cta_conversion_rate(&self) -> Option<f64> {
+        ratio(self.0.counters[c::WITH_CTA], self.0.counters[c::TOTAL])
+    }
+    /// Analyzed calls with a demo booking time.
+    async fn demos_booked(&self) -> i64 {
+        self.0.counters[c::DEMOS]
+    }
+    async fn positive_calls(&self) -> i64 {
+        self.0.counters[c::POSITIVE]
+    }
+    async fn neutral_calls(&self) -> i64 {
+        self.0.counters[c::NEUTRAL]
+    }
+    async fn negative_calls(&self) -> i64 {
+        self.0.counters[c::NEGATIVE]
     }
 }
 
@@ -268,4 +388,93 @@ pub(super) async fn member_kpis(
         .await?
         .unwrap_or((Counters::default(), chrono::Utc::now()));
     Ok(Kpis { counters, as_of })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+
+    fn sample() -> Kpis {
+        let mut counters = Counters::default();
+        for (i, v) in counters.0.iter_mut().enumerate() {
+            *v = (i as i64 * 7919) % 1000 + 1;
+        }
+        counters.0[c::COST] = 1_234_500;
+        // An average without a denominator is null.
+        counters.0[c::FIT + 1] = 0;
+        Kpis {
+            counters,
+            as_of: "2026-12-04T10:00:00.123456Z".parse().unwrap(),
+        }
+    }
+
+    struct Query;
+
+    #[Object]
+    impl Query {
+        async fn fast(&self) -> Kpis {
+            sample()
+        }
+        async fn slow(&self) -> KpisObject {
+            KpisObject(sample())
+        }
+    }
+
+    #[tokio::test]
+    async fn one_pass_answers_every_field_as_the_engine_does() {
+        let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
+        let fields = schema
+            .execute(r#"{ __type(name: "Kpis") { fields { name } } }"#)
+            .await
+            .into_result()
+            .unwrap()
+            .data
+            .into_json()
+            .unwrap();
+        let names: Vec<String> = fields["__type"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(names.len(), 39);
+        for name in &names {
+            assert!(
+                sample().value_of(name).is_some(),
+                "{name} has no one-pass value"
+            );
+        }
+        // Every field, through a fragment, an inline fragment, aliases, a
+        // repeated field, `__typename` and `@include`.
+        let selection = "__typename ... on Kpis { calls: totalCalls } ...All totalCalls a: answerRate @include(if: true) b: answerRate @skip(if: true)";
+        let query = format!(
+            "{{ fast {{ {selection} }} slow {{ {selection} }} }} fragment All on Kpis {{ {} }}",
+            names.join(" ")
+        );
+        let Value::Object(data) = schema
+            .execute(query.as_str())
+            .await
+            .into_result()
+            .unwrap()
+            .data
+        else {
+            panic!("no data");
+        };
+        let (Some(Value::Object(fast)), Some(Value::Object(slow))) =
+            (data.get("fast"), data.get("slow"))
+        else {
+            panic!("{data:?}");
+        };
+        assert_eq!(fast, slow);
+        let order = |o: &async_graphql::indexmap::IndexMap<async_graphql::Name, Value>| {
+            o.keys().map(|k| k.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(order(fast), order(slow), "same order");
+        assert_eq!(order(fast)[..3], ["__typename", "calls", "asOf"]);
+        assert_eq!(fast["totalCost"], Value::String("1.2345".into()));
+        assert_eq!(fast["avgFitScore"], Value::Null);
+        assert_eq!(fast["calls"], fast["totalCalls"]);
+        assert!(!fast.contains_key("b"));
+    }
 }
