@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::enums::{CallDirection, CallStatus};
 use entity::{call, lead_analysis};
-use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Query, SelectStatement, UnionType};
 use sea_orm::{ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -187,8 +187,6 @@ type Spans = Vec<(DateTime<Utc>, DateTime<Utc>)>;
 /// How rollup rows are grouped before they reach us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slots {
-    /// One range: every row belongs to range 0.
-    One,
     /// Equal, adjacent ranges `first, first + 1, ...` of `width` seconds from
     /// `origin`: the database groups rows by `(bucket - origin) / width`, so
     /// a 90-day series reads 90 rows, not 8,640 quarter-hours.
@@ -201,38 +199,19 @@ enum Slots {
     PerBucket,
 }
 
-fn rollup_select(
+/// `WHERE` of a read of `table`'s rows of one grain in `spans`, filtered.
+fn rollup_where(
+    q: &mut SelectStatement,
     tenant: Uuid,
-    table: &'static str,
     grain: i16,
     spans: &[(DateTime<Utc>, DateTime<Utc>)],
     filter: &KpiFilter,
-    dimension: Option<Dimension>,
-    slots: Slots,
-) -> SelectStatement {
+) {
     let col = |c: &str| Expr::col(Alias::new(c));
-    let mut q = Query::select();
-    q.from(Alias::new(table));
-    match slots {
-        Slots::One => {}
-        Slots::Regular { origin, width, .. } => {
-            let slot = col("bucket").sub(origin).div(width);
-            q.expr_as(slot, Alias::new("slot"))
-                .group_by_col(Alias::new("slot"));
-        }
-        Slots::PerBucket => {
-            q.column(Alias::new("bucket"))
-                .group_by_col(Alias::new("bucket"));
-        }
-    }
-    for c in COLUMNS {
-        q.expr_as(
-            Func::cast_as(Func::sum(col(c)), Alias::new("BIGINT")),
-            Alias::new(c),
-        );
-    }
+    // The grain as a literal, so that PostgreSQL picks its partition when
+    // planning and can keep one plan for the statement.
     q.and_where(col("tenant_id").eq(tenant))
-        .and_where(col("grain").eq(grain));
+        .and_where(col("grain").eq(Expr::cust(grain.to_string())));
     let mut any = Cond::any();
     for (start, end) in spans {
         any = any.add(
@@ -254,12 +233,107 @@ fn rollup_select(
     if let Some(providers) = &filter.providers {
         q.and_where(col("provider").is_in(providers.iter().cloned()));
     }
+}
+
+/// Every counter summed (as the columns `COLUMNS`, in order), then the
+/// dimension's column when grouped by one.
+fn sums_and_group(q: &mut SelectStatement, dimension: Option<Dimension>) {
+    for c in COLUMNS {
+        q.expr_as(
+            Func::cast_as(Func::sum(Expr::col(Alias::new(c))), Alias::new("BIGINT")),
+            Alias::new(c),
+        );
+    }
     if let Some(d) = dimension {
         q.column(Alias::new(dimension_column(d)))
             .group_by_col(Alias::new(dimension_column(d)));
     }
+}
+
+fn rollup_select(
+    tenant: Uuid,
+    table: &'static str,
+    grain: i16,
+    spans: &[(DateTime<Utc>, DateTime<Utc>)],
+    filter: &KpiFilter,
+    dimension: Option<Dimension>,
+    slots: Slots,
+) -> SelectStatement {
+    let mut q = Query::select();
+    q.from(Alias::new(table));
+    match slots {
+        Slots::Regular { origin, width, .. } => {
+            let slot = Expr::col(Alias::new("bucket")).sub(origin).div(width);
+            q.expr_as(slot, Alias::new("slot"))
+                .group_by_col(Alias::new("slot"));
+        }
+        Slots::PerBucket => {
+            q.column(Alias::new("bucket"))
+                .group_by_col(Alias::new("bucket"));
+        }
+    }
+    sums_and_group(&mut q, dimension);
+    rollup_where(&mut q, tenant, grain, spans, filter);
     q
 }
+
+/// One range's rollup pieces of every kind in one statement: the rows of
+/// each kind (subtracted ones negated) together, summed once.
+fn one_range_select(
+    tenant: Uuid,
+    table: &'static str,
+    pieces: &[(usize, Piece)],
+    filter: &KpiFilter,
+    dimension: Option<Dimension>,
+) -> Option<SelectStatement> {
+    let mut branches = Vec::new();
+    for subtract in [false, true] {
+        for (source, grain) in ROLLUPS {
+            let spans = merged(pieces, Kind { source, subtract });
+            if spans.is_empty() {
+                continue;
+            }
+            let mut q = Query::select();
+            q.from(Alias::new(table));
+            if let Some(d) = dimension {
+                q.column(Alias::new(dimension_column(d)));
+            }
+            for c in COLUMNS {
+                let value = Expr::col(Alias::new(c));
+                if subtract {
+                    q.expr_as(Expr::val(0i64).sub(value), Alias::new(c));
+                } else {
+                    q.expr_as(value, Alias::new(c));
+                }
+            }
+            rollup_where(&mut q, tenant, grain, &spans, filter);
+            branches.push(q);
+        }
+    }
+    let mut rows = branches.pop()?;
+    rows.unions(branches.into_iter().map(|b| (UnionType::All, b)));
+    let mut q = Query::select();
+    q.from_subquery(rows, Alias::new("pieces"));
+    sums_and_group(&mut q, dimension);
+    Some(q)
+}
+
+/// The counters of a row whose counter columns start at `first`.
+fn counters_at(row: &sea_orm::QueryResult, first: usize) -> anyhow::Result<Counters> {
+    let mut counters = Counters::default();
+    for (i, value) in counters.0.iter_mut().enumerate() {
+        // NULL when a sum without groups saw no rows.
+        *value = row.try_get_by_index::<Option<i64>>(first + i)?.unwrap_or(0);
+    }
+    Ok(counters)
+}
+
+/// The rollup grains and the pieces they serve.
+const ROLLUPS: [(Source, i16); 3] = [
+    (Source::Month, MONTH_GRAIN),
+    (Source::Day, DAY_GRAIN),
+    (Source::Quarter, QUARTER_GRAIN),
+];
 
 fn call_filter(spans: &[(DateTime<Utc>, DateTime<Utc>)], filter: &KpiFilter) -> Condition {
     let mut any = Condition::any();
@@ -286,17 +360,14 @@ fn call_filter(spans: &[(DateTime<Utc>, DateTime<Utc>)], filter: &KpiFilter) -> 
     all
 }
 
-/// The queries that read one kind of pieces: a single one for a single
-/// range; for a series, one per run of equal adjacent pieces (three or
-/// more), and one per-bucket query for the rest.
-fn plan(pieces: &[(usize, Piece)], kind: Kind, ranges: usize) -> Vec<(Spans, Slots)> {
+/// The queries of a series that read one kind of pieces: one per run of
+/// equal adjacent pieces (three or more), and one per-bucket query for the
+/// rest.
+fn plan(pieces: &[(usize, Piece)], kind: Kind) -> Vec<(Spans, Slots)> {
     let mut mine: Vec<(usize, Piece)> =
         pieces.iter().filter(|(_, p)| kind.of(p)).copied().collect();
     if mine.is_empty() {
         return Vec::new();
-    }
-    if ranges == 1 {
-        return vec![(merged(&mine, kind), Slots::One)];
     }
     mine.sort_by_key(|(_, p)| p.start);
     let mut out = Vec::new();
@@ -357,6 +428,14 @@ pub async fn aggregate<C: ConnectionTrait>(
         .flat_map(|(i, (from, to))| pieces(*from, *to, zone).into_iter().map(move |p| (i, p)))
         .collect();
     let table = table_for(filter, dimension);
+    if ranges.len() == 1
+        && let Some(select) = one_range_select(tenant, table, &all, filter, dimension)
+    {
+        for row in db.query_all(&select).await.context("reading KPI rollups")? {
+            let counters = counters_at(&row, 0)?;
+            *sums.entry((0, group_of_row(&row, dimension)?)).or_default() += &counters;
+        }
+    }
     for subtract in [false, true] {
         let mut add = |index: usize, key: GroupKey, counters: &Counters| {
             let sum = sums.entry((index, key)).or_default();
@@ -366,19 +445,15 @@ pub async fn aggregate<C: ConnectionTrait>(
                 *sum += counters;
             }
         };
-        for (source, grain) in [
-            (Source::Month, MONTH_GRAIN),
-            (Source::Day, DAY_GRAIN),
-            (Source::Quarter, QUARTER_GRAIN),
-        ] {
+        // A series: one statement per kind and run of equal buckets.
+        for (source, grain) in ROLLUPS.into_iter().filter(|_| ranges.len() > 1) {
             let kind = Kind { source, subtract };
             let lookup = Lookup::new(&all, kind);
-            for (spans, slots) in plan(&all, kind, ranges.len()) {
+            for (spans, slots) in plan(&all, kind) {
                 let select = rollup_select(tenant, table, grain, &spans, filter, dimension, slots);
                 let rows = db.query_all(&select).await.context("reading KPI rollups")?;
                 for row in rows {
                     let index = match slots {
-                        Slots::One => 0,
                         Slots::Regular { first, .. } => {
                             first + usize::try_from(row.try_get::<i64>("", "slot")?)?
                         }
@@ -392,11 +467,12 @@ pub async fn aggregate<C: ConnectionTrait>(
                             }
                         }
                     };
-                    let mut counters = Counters::default();
-                    for (i, c) in COLUMNS.iter().enumerate() {
-                        counters.0[i] = row.try_get::<Option<i64>>("", c)?.unwrap_or(0);
-                    }
-                    add(index, group_of_row(&row, dimension)?, &counters);
+                    // The slot or bucket, then the counters.
+                    add(
+                        index,
+                        group_of_row(&row, dimension)?,
+                        &counters_at(&row, 1)?,
+                    );
                 }
             }
         }
