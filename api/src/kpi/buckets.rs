@@ -208,8 +208,15 @@ fn first_modern_day(zone: Tz) -> DateTime<Utc> {
 /// Splits `[start, end)` into pieces of months and days (of `zone`, the
 /// tenant's), quarter-hours and calls whose signed sum covers it exactly
 /// once. A partial month or day is the whole minus its rest when the rest
-/// is the shorter.
-pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> {
+/// is the shorter. When the range reaches `now`, the rest of its last month
+/// is the future, which holds no calls yet: that month is read as its row
+/// less the rest (and less its days before the range, if fewer).
+pub fn pieces(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    zone: Tz,
+    now: DateTime<Utc>,
+) -> Vec<Piece> {
     let mut cover = Cover {
         zone,
         pieces: Vec::new(),
@@ -240,6 +247,22 @@ pub fn pieces(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> 
         first_end
     };
     let last = day_start(end, zone);
+    let month = month_start(last, zone);
+    let month_end = next_month(month, zone);
+    let from = whole_from.max(month);
+    if end >= now && day_usable(month, month_end) && from - month < end - from {
+        cover.days(whole_from, from);
+        cover.push(Source::Month, month, month_end, false);
+        cover.push(Source::Day, month, from, true);
+        let day_end = if end == last {
+            last
+        } else {
+            next_day(last, zone)
+        };
+        cover.direct(end, day_end, true);
+        cover.push(Source::Day, day_end, month_end, true);
+        return cover.pieces;
+    }
     cover.days(whole_from, last);
     if end > last {
         cover.part_of_day(last, end, last, next_day(last, zone));
@@ -391,8 +414,25 @@ mod tests {
             .sum()
     }
 
+    /// Long after any range of the tests: no range reaches the present.
+    fn later() -> DateTime<Utc> {
+        utc("2100-01-01T00:00:00Z")
+    }
+
+    /// The pieces of a range that ends in the past, checked; the same range
+    /// as one that reaches the present (`now` at its end) is checked too.
     fn assert_exact_cover(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Vec<Piece> {
-        let p = pieces(start, end, zone);
+        assert_exact_cover_at(start, end, zone, end);
+        assert_exact_cover_at(start, end, zone, later())
+    }
+
+    fn assert_exact_cover_at(
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        zone: Tz,
+        now: DateTime<Utc>,
+    ) -> Vec<Piece> {
+        let p = pieces(start, end, zone, now);
         let step = Duration::seconds(450);
         // Whole months may be read less their other days: probe those too.
         let mut t = month_start(start, zone) - Duration::days(1);
@@ -447,7 +487,8 @@ mod tests {
     #[test]
     fn today_so_far_is_the_daily_row_minus_the_rest_of_the_day() {
         let kolkata: Tz = "Asia/Kolkata".parse().unwrap();
-        // 30 dashboard days: local midnight 29 days ago until 17:52 today.
+        // 30 days from local midnight 29 days ago until 17:52 on the last,
+        // asked later (the range lies in the past).
         let now = utc("2026-03-10T12:22:10Z");
         let today = day_start(now, kolkata);
         assert_eq!(today, utc("2026-03-09T18:30:00Z"));
@@ -545,6 +586,7 @@ mod tests {
             utc("2026-03-01T10:01:00Z"),
             utc("2026-03-01T10:14:00Z"),
             Tz::UTC,
+            later(),
         );
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].source, Source::Calls);
@@ -558,11 +600,12 @@ mod tests {
             utc("2026-02-28T18:30:00Z"),
             utc("2026-03-03T18:30:00Z"),
             kolkata,
+            later(),
         );
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].source, Source::Day);
         // The same range in UTC days needs quarter-hours at both ends.
-        let sources: Vec<_> = pieces(p[0].start, p[0].end, Tz::UTC)
+        let sources: Vec<_> = pieces(p[0].start, p[0].end, Tz::UTC, later())
             .iter()
             .map(|x| x.source)
             .collect();
@@ -577,6 +620,7 @@ mod tests {
             utc("2026-03-28T23:00:00Z"),
             utc("2026-03-29T22:00:00Z"),
             berlin,
+            later(),
         );
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].source, Source::Day);
@@ -589,6 +633,7 @@ mod tests {
             utc("1850-01-01T00:00:00Z"),
             utc("1850-01-10T00:00:00Z"),
             kolkata,
+            later(),
         );
         assert!(p.iter().all(|x| x.source != Source::Day), "{p:?}");
         assert_eq!(p.first().unwrap().start, utc("1850-01-01T00:00:00Z"));
@@ -598,6 +643,7 @@ mod tests {
             utc("1850-01-01T00:00:00Z"),
             utc("2026-03-03T18:30:00Z"),
             kolkata,
+            later(),
         );
         assert_eq!(p[0].source, Source::Quarter);
         assert!(
@@ -607,6 +653,40 @@ mod tests {
             "{p:?}"
         );
         assert_eq!(p[1].start, utc("1972-01-01T18:30:00Z"));
+    }
+
+    #[test]
+    fn a_range_up_to_now_reads_this_month_less_the_future() {
+        let kolkata: Tz = "Asia/Kolkata".parse().unwrap();
+        // A dashboard's 30 days: local midnight 29 days ago until now,
+        // 17:52 on March 10th.
+        let now = utc("2026-03-10T12:22:10Z");
+        let from = utc("2026-02-08T18:30:00Z");
+        let p = assert_exact_cover_at(from, now, kolkata, now);
+        let kinds: Vec<_> = p.iter().map(|x| (x.source, x.subtract)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                // February less its first 8 days.
+                (Source::Month, false),
+                (Source::Day, true),
+                // March less the rest of today and the days after it: the
+                // future, which holds no rows.
+                (Source::Month, false),
+                (Source::Calls, true),
+                (Source::Quarter, true),
+                (Source::Day, true),
+            ]
+        );
+        assert_eq!(p[2].start, utc("2026-02-28T18:30:00Z"));
+        assert_eq!(p[3].start, now);
+        assert_eq!(p[4].end, utc("2026-03-10T18:30:00Z"));
+        assert_eq!(p[5].end, utc("2026-03-31T18:30:00Z"));
+        // A range that starts late in the month reads its days: they are
+        // fewer than the month's days before it.
+        let now = utc("2026-03-06T04:30:00Z");
+        let p = assert_exact_cover_at(utc("2026-03-04T18:30:00Z"), now, kolkata, now);
+        assert!(p.iter().all(|x| x.source != Source::Month), "{p:?}");
     }
 
     #[test]
@@ -641,6 +721,7 @@ mod tests {
             utc("1000-01-01T00:00:00Z"),
             utc("9000-01-01T00:00:00Z"),
             kolkata,
+            later(),
         );
         assert!(p.len() <= 8, "{p:?}");
 

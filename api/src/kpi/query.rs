@@ -422,10 +422,16 @@ pub async fn aggregate<C: ConnectionTrait>(
         return Ok(sums);
     }
     let zone = super::rollup_zone(db, tenant).await?;
+    // Which pieces are cheapest depends on what is still the future.
+    let now = Utc::now();
     let all: Vec<(usize, Piece)> = ranges
         .iter()
         .enumerate()
-        .flat_map(|(i, (from, to))| pieces(*from, *to, zone).into_iter().map(move |p| (i, p)))
+        .flat_map(|(i, (from, to))| {
+            pieces(*from, *to, zone, now)
+                .into_iter()
+                .map(move |p| (i, p))
+        })
         .collect();
     let table = table_for(filter, dimension);
     if ranges.len() == 1
