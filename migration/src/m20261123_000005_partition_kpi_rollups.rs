@@ -16,7 +16,7 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 /// The rollup tables and their key columns.
-const TABLES: [(&str, &[&str]); 3] = [
+pub(crate) const TABLES: [(&str, &[&str]); 3] = [
     ("kpi_totals", &[]),
     ("kpi_agent_rollups", &["agent_id"]),
     (

@@ -7,6 +7,7 @@
 //! from its daily rows, so nothing needs rebuilding.
 
 use crate::m20250101_000004_create_kpi_rollups::COUNTERS;
+use crate::m20261123_000005_partition_kpi_rollups::TABLES;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use sea_orm_migration::prelude::*;
@@ -15,16 +16,6 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-/// The rollup tables and their dimension columns.
-const TABLES: [(&str, &[&str]); 3] = [
-    ("kpi_totals", &[]),
-    ("kpi_agent_rollups", &["agent_id"]),
-    (
-        "kpi_rollups",
-        &["agent_id", "campaign_id", "direction", "provider", "status"],
-    ),
-];
 
 /// `api::kpi::upkeep`'s `DAY_GRAIN` and `MONTH_GRAIN`.
 const DAY_GRAIN: i16 = 1;

@@ -208,8 +208,8 @@ fn rollup_where(
     filter: &KpiFilter,
 ) {
     let col = |c: &str| Expr::col(Alias::new(c));
-    // The grain as a literal, so that PostgreSQL picks its partition when
-    // planning and can keep one plan for the statement.
+    // The grain as a literal, so that PostgreSQL prunes the other grains'
+    // partitions when it plans the statement.
     q.and_where(col("tenant_id").eq(tenant))
         .and_where(col("grain").eq(Expr::cust(grain.to_string())));
     let mut any = Cond::any();

@@ -76,22 +76,12 @@ impl RollupDelta {
 
     /// The daily bucket of an instant: its local day's start.
     fn day_bucket(&mut self, at: DateTime<Utc>) -> i64 {
-        let t = at.timestamp();
-        if !(self.day.0..self.day.1).contains(&t) {
-            let start = day_start(at, self.zone);
-            self.day = (start.timestamp(), next_day(start, self.zone).timestamp());
-        }
-        self.day.0
+        bucket_in(&mut self.day, at, self.zone, day_start, next_day)
     }
 
     /// The monthly bucket of an instant: its local month's start.
     fn month_bucket(&mut self, at: DateTime<Utc>) -> i64 {
-        let t = at.timestamp();
-        if !(self.month.0..self.month.1).contains(&t) {
-            let start = month_start(at, self.zone);
-            self.month = (start.timestamp(), next_month(start, self.zone).timestamp());
-        }
-        self.month.0
+        bucket_in(&mut self.month, at, self.zone, month_start, next_month)
     }
 
     /// Adds (`sign` 1) or removes (`sign` -1) a call's contribution.
@@ -201,6 +191,24 @@ impl RollupDelta {
         )
         .await
     }
+}
+
+/// The start of the bucket (`start` of it, ending at `next` of that) that
+/// holds `at`, through `last`, the `[start, end)` in epoch seconds of the
+/// bucket looked up last: the calls of a batch mostly share a few.
+fn bucket_in(
+    last: &mut (i64, i64),
+    at: DateTime<Utc>,
+    zone: Tz,
+    start: fn(DateTime<Utc>, Tz) -> DateTime<Utc>,
+    next: fn(DateTime<Utc>, Tz) -> DateTime<Utc>,
+) -> i64 {
+    let t = at.timestamp();
+    if !(last.0..last.1).contains(&t) {
+        let first = start(at, zone);
+        *last = (first.timestamp(), next(first, zone).timestamp());
+    }
+    last.0
 }
 
 /// `INSERT ... ON CONFLICT (key) DO UPDATE SET c = c + excluded.c`: one
