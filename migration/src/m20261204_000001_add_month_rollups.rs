@@ -86,12 +86,12 @@ async fn backfill(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         }
         let months = pairs.join(", ");
         for (table, dims) in TABLES {
+            let columns: String = dims.iter().map(|d| format!(", {d}")).collect();
             let dims: String = dims.iter().map(|d| format!(", r.{d}")).collect();
             let sums: String = COUNTERS
                 .iter()
                 .map(|c| format!(", CAST(SUM(r.{c}) AS BIGINT)"))
                 .collect();
-            let columns: String = dims.replace("r.", "");
             let counters = COUNTERS.join(", ");
             db.execute_raw(Statement::from_sql_and_values(
                 backend,

@@ -11,10 +11,11 @@
 //! from the 15-minute rollup, and what is left at either end (less than 15
 //! minutes) from the calls themselves. A partial month or day is read
 //! either that way or as its row minus the rest of it, whichever part is
-//! shorter: every counter is a sum, so both are exact. "The last 30 days up
-//! to now" reads the month that holds most of them less its first days, the
-//! days of this month, and today's row less a future that holds no calls
-//! yet.
+//! shorter: every counter is a sum, so both are exact. A range that reaches
+//! the present reads its last month as the monthly row less the future,
+//! which holds no calls yet: "the last 30 days up to now" is the month that
+//! holds most of them less its first days, and this month less the rest of
+//! it.
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Offset, Timelike, Utc};
 use chrono_tz::Tz;
@@ -188,12 +189,27 @@ impl Cover {
         let month_end = next_month(month, self.zone);
         let rest = (start - month) + (month_end - end);
         if day_usable(month, month_end) && rest < end - start {
-            self.push(Source::Month, month, month_end, false);
-            self.push(Source::Day, month, start, true);
-            self.push(Source::Day, end, month_end, true);
+            self.month_less_rest(month, start, end);
         } else {
             self.push(Source::Day, start, end, false);
         }
+    }
+
+    /// `[start, end)` inside the month starting at `month` (`start` a day's
+    /// start, `end` anywhere): the month's row less its days before `start`
+    /// and less all of it from `end` on.
+    fn month_less_rest(&mut self, month: DateTime<Utc>, start: DateTime<Utc>, end: DateTime<Utc>) {
+        let month_end = next_month(month, self.zone);
+        self.push(Source::Month, month, month_end, false);
+        self.push(Source::Day, month, start, true);
+        let day = day_start(end, self.zone);
+        let day_end = if day == end {
+            end
+        } else {
+            next_day(day, self.zone)
+        };
+        self.direct(end, day_end, true);
+        self.push(Source::Day, day_end, month_end, true);
     }
 }
 
@@ -252,15 +268,7 @@ pub fn pieces(
     let from = whole_from.max(month);
     if end >= now && day_usable(month, month_end) && from - month < end - from {
         cover.days(whole_from, from);
-        cover.push(Source::Month, month, month_end, false);
-        cover.push(Source::Day, month, from, true);
-        let day_end = if end == last {
-            last
-        } else {
-            next_day(last, zone)
-        };
-        cover.direct(end, day_end, true);
-        cover.push(Source::Day, day_end, month_end, true);
+        cover.month_less_rest(month, from, end);
         return cover.pieces;
     }
     cover.days(whole_from, last);

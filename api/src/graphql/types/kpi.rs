@@ -101,85 +101,58 @@ impl Kpis {
     /// The value of the field `name`, as `KpisObject` resolves it.
     fn value_of(&self, name: &str) -> Option<Value> {
         Some(match name {
-            "asOf" => leaf(self.as_of),
-            "totalCalls" => leaf(self.counters[c::TOTAL]),
-            "inboundCalls" => leaf(self.counters[c::INBOUND]),
-            "outboundCalls" => leaf(self.counters[c::OUTBOUND]),
-            "answeredCalls" => leaf(self.counters[c::ANSWERED]),
-            "completedCalls" => leaf(self.counters[c::COMPLETED]),
-            "failedCalls" => leaf(self.counters[c::FAILED]),
-            "busyCalls" => leaf(self.counters[c::BUSY]),
-            "noAnswerCalls" => leaf(self.counters[c::NO_ANSWER]),
-            "cancelledCalls" => leaf(self.counters[c::CANCELLED]),
-            "inProgressCalls" => leaf(self.counters[c::IN_PROGRESS]),
-            "answerRate" => leaf(ratio(self.counters[c::ANSWERED], self.counters[c::TOTAL])),
-            "successRate" => leaf(ratio(self.counters[c::COMPLETED], self.counters[c::TOTAL])),
-            "totalDurationSeconds" => leaf(self.counters[c::DURATION]),
-            "avgDurationSeconds" => leaf(ratio(
+            "asOf" => self.as_of.to_value(),
+            "totalCalls" => self.counters[c::TOTAL].to_value(),
+            "inboundCalls" => self.counters[c::INBOUND].to_value(),
+            "outboundCalls" => self.counters[c::OUTBOUND].to_value(),
+            "answeredCalls" => self.counters[c::ANSWERED].to_value(),
+            "completedCalls" => self.counters[c::COMPLETED].to_value(),
+            "failedCalls" => self.counters[c::FAILED].to_value(),
+            "busyCalls" => self.counters[c::BUSY].to_value(),
+            "noAnswerCalls" => self.counters[c::NO_ANSWER].to_value(),
+            "cancelledCalls" => self.counters[c::CANCELLED].to_value(),
+            "inProgressCalls" => self.counters[c::IN_PROGRESS].to_value(),
+            "answerRate" => maybe(ratio(self.counters[c::ANSWERED], self.counters[c::TOTAL])),
+            "successRate" => maybe(ratio(self.counters[c::COMPLETED], self.counters[c::TOTAL])),
+            "totalDurationSeconds" => self.counters[c::DURATION].to_value(),
+            "avgDurationSeconds" => maybe(ratio(
                 self.counters[c::DURATION],
                 self.counters[c::ANSWERED],
             )),
-            "billedMinutes" => leaf(self.counters[c::BILLED]),
-            "creditsUsed" => leaf(self.counters[c::CREDITS]),
-            "totalCost" => leaf(micros_to_decimal(self.counters[c::COST])),
-            "analyzedCalls" => leaf(self.counters[c::ANALYZED]),
-            "hotLeads" => leaf(self.counters[c::HOT]),
-            "warmLeads" => leaf(self.counters[c::WARM]),
-            "coldLeads" => leaf(self.counters[c::COLD]),
-            "avgTotalScore" => leaf(self.avg(c::TOTAL_SCORE)),
-            "avgIntentScore" => leaf(self.avg(c::INTENT)),
-            "avgUrgencyScore" => leaf(self.avg(c::URGENCY)),
-            "avgBudgetScore" => leaf(self.avg(c::BUDGET)),
-            "avgFitScore" => leaf(self.avg(c::FIT)),
-            "avgEngagementScore" => leaf(self.avg(c::ENGAGEMENT)),
-            "ctaPricingClicks" => leaf(self.counters[c::CTA_PRICING]),
-            "ctaDemoClicks" => leaf(self.counters[c::CTA_DEMO]),
-            "ctaFollowupClicks" => leaf(self.counters[c::CTA_FOLLOWUP]),
-            "ctaSampleClicks" => leaf(self.counters[c::CTA_SAMPLE]),
-            "humanEscalations" => leaf(self.counters[c::ESCALATIONS]),
-            "callsWithCta" => leaf(self.counters[c::WITH_CTA]),
-            "ctaConversionRate" => leaf(ratio(self.counters[c::WITH_CTA], self.counters[c::TOTAL])),
-            "demosBooked" => leaf(self.counters[c::DEMOS]),
-            "positiveCalls" => leaf(self.counters[c::POSITIVE]),
-            "neutralCalls" => leaf(self.counters[c::NEUTRAL]),
-            "negativeCalls" => leaf(self.counters[c::NEGATIVE]),
+            "billedMinutes" => self.counters[c::BILLED].to_value(),
+            "creditsUsed" => self.counters[c::CREDITS].to_value(),
+            "totalCost" => Value::String(micros_to_decimal(self.counters[c::COST])),
+            "analyzedCalls" => self.counters[c::ANALYZED].to_value(),
+            "hotLeads" => self.counters[c::HOT].to_value(),
+            "warmLeads" => self.counters[c::WARM].to_value(),
+            "coldLeads" => self.counters[c::COLD].to_value(),
+            "avgTotalScore" => maybe(self.avg(c::TOTAL_SCORE)),
+            "avgIntentScore" => maybe(self.avg(c::INTENT)),
+            "avgUrgencyScore" => maybe(self.avg(c::URGENCY)),
+            "avgBudgetScore" => maybe(self.avg(c::BUDGET)),
+            "avgFitScore" => maybe(self.avg(c::FIT)),
+            "avgEngagementScore" => maybe(self.avg(c::ENGAGEMENT)),
+            "ctaPricingClicks" => self.counters[c::CTA_PRICING].to_value(),
+            "ctaDemoClicks" => self.counters[c::CTA_DEMO].to_value(),
+            "ctaFollowupClicks" => self.counters[c::CTA_FOLLOWUP].to_value(),
+            "ctaSampleClicks" => self.counters[c::CTA_SAMPLE].to_value(),
+            "humanEscalations" => self.counters[c::ESCALATIONS].to_value(),
+            "callsWithCta" => self.counters[c::WITH_CTA].to_value(),
+            "ctaConversionRate" => {
+                maybe(ratio(self.counters[c::WITH_CTA], self.counters[c::TOTAL]))
+            }
+            "demosBooked" => self.counters[c::DEMOS].to_value(),
+            "positiveCalls" => self.counters[c::POSITIVE].to_value(),
+            "neutralCalls" => self.counters[c::NEUTRAL].to_value(),
+            "negativeCalls" => self.counters[c::NEGATIVE].to_value(),
             _ => return None,
         })
     }
 }
 
-/// A plain field's value, as the engine writes it.
-fn leaf<T: OutputLeaf>(value: T) -> Value {
-    value.into_leaf()
-}
-
-/// The output types of `Kpis`' fields.
-trait OutputLeaf {
-    fn into_leaf(self) -> Value;
-}
-
-impl OutputLeaf for i64 {
-    fn into_leaf(self) -> Value {
-        ScalarType::to_value(&self)
-    }
-}
-
-impl OutputLeaf for Option<f64> {
-    fn into_leaf(self) -> Value {
-        self.map_or(Value::Null, |v| ScalarType::to_value(&v))
-    }
-}
-
-impl OutputLeaf for String {
-    fn into_leaf(self) -> Value {
-        Value::String(self)
-    }
-}
-
-impl OutputLeaf for DateTimeUtc {
-    fn into_leaf(self) -> Value {
-        ScalarType::to_value(&self)
-    }
+/// An optional number as the engine writes it: null or the number.
+fn maybe(value: Option<f64>) -> Value {
+    value.map_or(Value::Null, |v| v.to_value())
 }
 
 impl OutputType for Kpis {
