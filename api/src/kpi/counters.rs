@@ -108,6 +108,46 @@ impl Counters {
     }
 }
 
+/// Some of the counters, one bit per index: those a query reads. Every set
+/// holds `TOTAL` (breakdowns order and drop groups by it), so no read sums
+/// nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CounterSet(u64);
+
+impl CounterSet {
+    /// Every counter.
+    pub const ALL: Self = Self((1 << COLUMNS.len()) - 1);
+    /// Only `TOTAL`.
+    pub const TOTAL: Self = Self(1 << c::TOTAL);
+
+    /// `TOTAL` and `indices`.
+    pub fn of(indices: &[usize]) -> Self {
+        indices
+            .iter()
+            .fold(Self::TOTAL, |set, &i| Self(set.0 | 1 << i))
+    }
+
+    /// Both sets' counters.
+    pub fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// The counters' indices, in storage order.
+    pub fn indices(self) -> impl Iterator<Item = usize> {
+        (0..COLUMNS.len()).filter(move |i| self.0 & 1 << i != 0)
+    }
+
+    /// `counters` with every counter outside the set zeroed: what a read of
+    /// this set returns.
+    pub fn keep(self, counters: &Counters) -> Counters {
+        let mut out = Counters::default();
+        for i in self.indices() {
+            out.0[i] = counters.0[i];
+        }
+        out
+    }
+}
+
 /// What one call adds to the counters, with its effective analysis (if
 /// any). A call whose initiation is unknown adds nothing.
 pub fn contribution(
@@ -224,5 +264,26 @@ mod tests {
             assert!(COLUMNS[sum + 1].ends_with("_count"));
         }
         assert_eq!(COLUMNS[c::NEGATIVE], "negative_calls");
+    }
+
+    #[test]
+    fn counter_sets_always_hold_the_total() {
+        assert_eq!(
+            CounterSet::of(&[]).indices().collect::<Vec<_>>(),
+            [c::TOTAL]
+        );
+        let set = CounterSet::of(&[c::HOT, c::ANSWERED]);
+        assert_eq!(
+            set.indices().collect::<Vec<_>>(),
+            [c::TOTAL, c::ANSWERED, c::HOT]
+        );
+        assert_eq!(CounterSet::ALL.indices().count(), COLUMNS.len());
+        assert_eq!(set.union(CounterSet::ALL), CounterSet::ALL);
+        let mut counters = Counters::default();
+        counters.0.iter_mut().for_each(|v| *v = 7);
+        let kept = set.keep(&counters);
+        assert_eq!(kept.0.iter().filter(|v| **v == 7).count(), 3);
+        assert_eq!(kept[c::HOT], 7);
+        assert_eq!(kept[c::COLD], 0);
     }
 }

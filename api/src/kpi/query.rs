@@ -2,7 +2,7 @@
 //! output bucket and, optionally, one dimension.
 
 use super::buckets::{Piece, Source, pieces};
-use super::counters::{COLUMNS, Counters, contribution};
+use super::counters::{COLUMNS, CounterSet, Counters, contribution};
 use super::upkeep::{DAY_GRAIN, MONTH_GRAIN, QUARTER_GRAIN};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -235,10 +235,10 @@ fn rollup_where(
     }
 }
 
-/// Every counter summed (as the columns `COLUMNS`, in order), then the
-/// dimension's column when grouped by one.
-fn sums_and_group(q: &mut SelectStatement, dimension: Option<Dimension>) {
-    for c in COLUMNS {
+/// The counters of `set` summed (as their columns, in storage order), then
+/// the dimension's column when grouped by one.
+fn sums_and_group(q: &mut SelectStatement, dimension: Option<Dimension>, set: CounterSet) {
+    for c in set.indices().map(|i| COLUMNS[i]) {
         q.expr_as(
             Func::cast_as(Func::sum(Expr::col(Alias::new(c))), Alias::new("BIGINT")),
             Alias::new(c),
@@ -250,13 +250,20 @@ fn sums_and_group(q: &mut SelectStatement, dimension: Option<Dimension>) {
     }
 }
 
+/// What a read sums and how it groups.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    dimension: Option<Dimension>,
+    set: CounterSet,
+}
+
 fn rollup_select(
     tenant: Uuid,
     table: &'static str,
     grain: i16,
     spans: &[(DateTime<Utc>, DateTime<Utc>)],
     filter: &KpiFilter,
-    dimension: Option<Dimension>,
+    Shape { dimension, set }: Shape,
     slots: Slots,
 ) -> SelectStatement {
     let mut q = Query::select();
@@ -272,7 +279,7 @@ fn rollup_select(
                 .group_by_col(Alias::new("bucket"));
         }
     }
-    sums_and_group(&mut q, dimension);
+    sums_and_group(&mut q, dimension, set);
     rollup_where(&mut q, tenant, grain, spans, filter);
     q
 }
@@ -284,7 +291,7 @@ fn one_range_select(
     table: &'static str,
     pieces: &[(usize, Piece)],
     filter: &KpiFilter,
-    dimension: Option<Dimension>,
+    Shape { dimension, set }: Shape,
 ) -> Option<SelectStatement> {
     let mut branches = Vec::new();
     for subtract in [false, true] {
@@ -298,7 +305,7 @@ fn one_range_select(
             if let Some(d) = dimension {
                 q.column(Alias::new(dimension_column(d)));
             }
-            for c in COLUMNS {
+            for c in set.indices().map(|i| COLUMNS[i]) {
                 let value = Expr::col(Alias::new(c));
                 if subtract {
                     q.expr_as(Expr::val(0i64).sub(value), Alias::new(c));
@@ -314,16 +321,23 @@ fn one_range_select(
     rows.unions(branches.into_iter().map(|b| (UnionType::All, b)));
     let mut q = Query::select();
     q.from_subquery(rows, Alias::new("pieces"));
-    sums_and_group(&mut q, dimension);
+    sums_and_group(&mut q, dimension, set);
     Some(q)
 }
 
-/// The counters of a row whose counter columns start at `first`.
-fn counters_at(row: &sea_orm::QueryResult, first: usize) -> anyhow::Result<Counters> {
+/// The counters of `set` in a row whose counter columns start at `first`;
+/// the others are 0.
+fn counters_at(
+    row: &sea_orm::QueryResult,
+    first: usize,
+    set: CounterSet,
+) -> anyhow::Result<Counters> {
     let mut counters = Counters::default();
-    for (i, value) in counters.0.iter_mut().enumerate() {
+    for (column, i) in set.indices().enumerate() {
         // NULL when a sum without groups saw no rows.
-        *value = row.try_get_by_index::<Option<i64>>(first + i)?.unwrap_or(0);
+        counters.0[i] = row
+            .try_get_by_index::<Option<i64>>(first + column)?
+            .unwrap_or(0);
     }
     Ok(counters)
 }
@@ -408,14 +422,15 @@ fn plan(pieces: &[(usize, Piece)], kind: Kind) -> Vec<(Spans, Slots)> {
     out
 }
 
-/// Sums the KPI counters of `tenant` over each of `ranges`, filtered, and
-/// grouped by `dimension` when given.
+/// Sums the KPI counters of `set` (the others stay 0) of `tenant` over
+/// each of `ranges`, filtered, and grouped by `dimension` when given.
 pub async fn aggregate<C: ConnectionTrait>(
     db: &C,
     tenant: Uuid,
     ranges: &[(DateTime<Utc>, DateTime<Utc>)],
     filter: &KpiFilter,
     dimension: Option<Dimension>,
+    set: CounterSet,
 ) -> anyhow::Result<Sums> {
     let mut sums = Sums::new();
     if filter.matches_nothing() {
@@ -434,11 +449,12 @@ pub async fn aggregate<C: ConnectionTrait>(
         })
         .collect();
     let table = table_for(filter, dimension);
+    let shape = Shape { dimension, set };
     if ranges.len() == 1
-        && let Some(select) = one_range_select(tenant, table, &all, filter, dimension)
+        && let Some(select) = one_range_select(tenant, table, &all, filter, shape)
     {
         for row in db.query_all(&select).await.context("reading KPI rollups")? {
-            let counters = counters_at(&row, 0)?;
+            let counters = counters_at(&row, 0, set)?;
             *sums.entry((0, group_of_row(&row, dimension)?)).or_default() += &counters;
         }
     }
@@ -456,7 +472,7 @@ pub async fn aggregate<C: ConnectionTrait>(
             let kind = Kind { source, subtract };
             let lookup = Lookup::new(&all, kind);
             for (spans, slots) in plan(&all, kind) {
-                let select = rollup_select(tenant, table, grain, &spans, filter, dimension, slots);
+                let select = rollup_select(tenant, table, grain, &spans, filter, shape, slots);
                 let rows = db.query_all(&select).await.context("reading KPI rollups")?;
                 for row in rows {
                     let index = match slots {
@@ -477,7 +493,7 @@ pub async fn aggregate<C: ConnectionTrait>(
                     add(
                         index,
                         group_of_row(&row, dimension)?,
-                        &counters_at(&row, 1)?,
+                        &counters_at(&row, 1, set)?,
                     );
                 }
             }
@@ -504,7 +520,7 @@ pub async fn aggregate<C: ConnectionTrait>(
                 continue;
             };
             if let Some(index) = lookup.range_of(at) {
-                add(index, group_of_call(c, dimension), &counters);
+                add(index, group_of_call(c, dimension), &set.keep(&counters));
             }
         }
     }
@@ -529,4 +545,50 @@ pub async fn effective_analyses<C: ConnectionTrait>(
         out.extend(rows.into_iter().map(|a| (a.call_id, a)));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::counters::c;
+    use sea_orm::sea_query::PostgresQueryBuilder;
+
+    fn sql(set: CounterSet) -> String {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let all: Vec<(usize, Piece)> = pieces(
+            at("2026-11-05T00:00:00Z"),
+            at("2026-12-04T10:07:00Z"),
+            chrono_tz::Tz::UTC,
+            at("2026-12-04T10:07:00Z"),
+        )
+        .into_iter()
+        .map(|p| (0, p))
+        .collect();
+        let shape = Shape {
+            dimension: Some(Dimension::Agent),
+            set,
+        };
+        one_range_select(
+            Uuid::nil(),
+            "kpi_agent_rollups",
+            &all,
+            &KpiFilter::default(),
+            shape,
+        )
+        .expect("rollup pieces")
+        .to_string(PostgresQueryBuilder)
+    }
+
+    #[test]
+    fn a_read_sums_only_the_counters_asked_for() {
+        let some = sql(CounterSet::of(&[c::HOT, c::ANSWERED]));
+        for column in ["total_calls", "answered_calls", "hot_leads", "agent_id"] {
+            assert!(some.contains(column), "{column} in {some}");
+        }
+        for column in ["cold_leads", "cost_micros", "negative_calls"] {
+            assert!(!some.contains(column), "{column} in {some}");
+        }
+        let every = sql(CounterSet::ALL);
+        assert!(COLUMNS.iter().all(|column| every.contains(column)));
+    }
 }

@@ -3,7 +3,7 @@
 //! on PostgreSQL under row-level security scoped to the tenant.
 
 use super::buckets::{Granularity, series};
-use super::counters::{Counters, c};
+use super::counters::{CounterSet, Counters, c};
 use super::query::{Dimension, GroupKey, KpiFilter, aggregate};
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
@@ -43,6 +43,7 @@ async fn read(
     ranges: &[(DateTime<Utc>, DateTime<Utc>)],
     filter: &KpiFilter,
     dimension: Option<Dimension>,
+    set: CounterSet,
 ) -> ApiResult<Snapshot<super::query::Sums>> {
     let conn = db.conn();
     let (isolation, mode) = match db.backend() {
@@ -56,19 +57,20 @@ async fn read(
     // Row-level security as a second wall behind `aggregate`'s own filter.
     crate::db::scope_to_tenant(&txn, tenant).await?;
     let as_of = Utc::now();
-    let sums = aggregate(&txn, tenant, ranges, filter, dimension).await?;
+    let sums = aggregate(&txn, tenant, ranges, filter, dimension, set).await?;
     txn.commit().await?;
     Ok(Snapshot { value: sums, as_of })
 }
 
-/// KPIs over the whole range.
+/// KPIs over the whole range (the counters of `set`; the others are 0).
 pub async fn totals(
     db: &Db,
     tenant: Uuid,
     range: Range,
     filter: &KpiFilter,
+    set: CounterSet,
 ) -> ApiResult<Snapshot<Counters>> {
-    let sums = read(db, tenant, &[(range.from, range.to)], filter, None).await?;
+    let sums = read(db, tenant, &[(range.from, range.to)], filter, None, set).await?;
     let value = sums
         .value
         .get(&(0, GroupKey::All))
@@ -88,6 +90,7 @@ pub async fn series_of(
     granularity: Granularity,
     zone: chrono_tz::Tz,
     filter: &KpiFilter,
+    set: CounterSet,
 ) -> ApiResult<Snapshot<Vec<(DateTime<FixedOffset>, Counters)>>> {
     let buckets = series(range.from, range.to, zone, granularity).ok_or_else(|| {
         ApiError::invalid(
@@ -99,7 +102,7 @@ pub async fn series_of(
         )
     })?;
     let ranges: Vec<_> = buckets.iter().map(|b| (b.from, b.to)).collect();
-    let sums = read(db, tenant, &ranges, filter, None).await?;
+    let sums = read(db, tenant, &ranges, filter, None, set).await?;
     let value = buckets
         .iter()
         .enumerate()
@@ -140,6 +143,7 @@ pub async fn breakdown(
     range: Range,
     dimension: Dimension,
     filter: &KpiFilter,
+    set: CounterSet,
     global_id: impl Fn(Dimension, Uuid) -> String,
 ) -> ApiResult<Snapshot<Vec<(Option<String>, GroupKey, Counters)>>> {
     let sums = read(
@@ -148,6 +152,7 @@ pub async fn breakdown(
         &[(range.from, range.to)],
         filter,
         Some(dimension),
+        set,
     )
     .await?;
     let mut groups: Vec<(Option<String>, GroupKey, Counters)> = sums
@@ -180,6 +185,7 @@ pub async fn per_member(
     range: Range,
     dimension: Dimension,
     filter: &KpiFilter,
+    set: CounterSet,
     ids: &[Uuid],
 ) -> ApiResult<Snapshot<std::collections::HashMap<Uuid, Counters>>> {
     let mut scoped = filter.clone();
@@ -204,6 +210,7 @@ pub async fn per_member(
         &[(range.from, range.to)],
         &scoped,
         Some(dimension),
+        set,
     )
     .await?;
     let value = sums

@@ -12,7 +12,7 @@ use super::keyset::Keyset;
 use super::page::{Page, PageRequest};
 use super::rows::TenantOwned;
 use crate::domain::TenantId;
-use crate::kpi::counters::c as kpi_c;
+use crate::kpi::counters::{CounterSet, c as kpi_c};
 use crate::kpi::{GroupKey, KpiFilter, aggregate};
 use chrono::{TimeZone, Utc};
 use entity::call;
@@ -115,9 +115,16 @@ pub async fn count<C: ConnectionTrait>(
     let to = filter
         .to
         .unwrap_or_else(|| Utc.with_ymd_and_hms(9000, 1, 1, 0, 0, 0).unwrap());
-    let sums = aggregate(db, tenant.uuid(), &[(from, to)], &kpi_filter, None)
-        .await
-        .map_err(|e| DbErr::Custom(format!("counting calls from rollups: {e:#}")))?;
+    let sums = aggregate(
+        db,
+        tenant.uuid(),
+        &[(from, to)],
+        &kpi_filter,
+        None,
+        CounterSet::TOTAL,
+    )
+    .await
+    .map_err(|e| DbErr::Custom(format!("counting calls from rollups: {e:#}")))?;
     let known = sums.get(&(0, GroupKey::All)).map_or(0, |c| c[kpi_c::TOTAL]);
     // Calls whose initiation is unknown are listed (last) unless a time
     // range is given; rollups do not hold them.

@@ -219,12 +219,17 @@ pub struct Usage {
 /// Every tenant with its usage over `range`, oldest tenant first. One KPI
 /// read per tenant: the operator's view, not a hot path.
 pub async fn usage(db: &crate::db::Db, range: crate::kpi::report::Range) -> ApiResult<Vec<Usage>> {
-    use crate::kpi::counters::c;
+    use crate::kpi::counters::{CounterSet, c};
     let mut usage = Vec::new();
     for tenant in list_tenants(db.conn()).await? {
-        let totals =
-            crate::kpi::report::totals(db, tenant.id, range, &crate::kpi::KpiFilter::default())
-                .await?;
+        let totals = crate::kpi::report::totals(
+            db,
+            tenant.id,
+            range,
+            &crate::kpi::KpiFilter::default(),
+            CounterSet::of(&[c::BILLED, c::CREDITS]),
+        )
+        .await?;
         usage.push(Usage {
             calls: totals.value[c::TOTAL],
             billed_minutes: totals.value[c::BILLED],

@@ -2,7 +2,7 @@
 //! in one read, whatever the page size.
 
 use crate::db::Db;
-use crate::kpi::counters::Counters;
+use crate::kpi::counters::{CounterSet, Counters};
 use crate::kpi::report::{Range, per_member};
 use crate::kpi::{Dimension, KpiFilter};
 use async_graphql::dataloader::Loader;
@@ -17,10 +17,13 @@ pub struct MemberKpisKey {
     pub dimension: Dimension,
     pub range: Range,
     pub filter: KpiFilter,
+    /// The counters to read (the selection's).
+    pub counters: CounterSet,
     pub id: Uuid,
 }
 
-/// Loads `MemberKpisKey`s, one read per (tenant, dimension, range, filter).
+/// Loads `MemberKpisKey`s, one read per (tenant, dimension, range, filter,
+/// counters).
 pub struct KpisByMemberLoader {
     pub db: Db,
 }
@@ -33,26 +36,35 @@ impl Loader<MemberKpisKey> for KpisByMemberLoader {
         &self,
         keys: &[MemberKpisKey],
     ) -> Result<HashMap<MemberKpisKey, Self::Value>, Self::Error> {
-        let mut groups: HashMap<(Uuid, Dimension, Range, KpiFilter), Vec<Uuid>> = HashMap::new();
+        type Read = (Uuid, Dimension, Range, KpiFilter, CounterSet);
+        let mut groups: HashMap<Read, Vec<Uuid>> = HashMap::new();
         for key in keys {
             groups
-                .entry((key.tenant, key.dimension, key.range, key.filter.clone()))
+                .entry((
+                    key.tenant,
+                    key.dimension,
+                    key.range,
+                    key.filter.clone(),
+                    key.counters,
+                ))
                 .or_default()
                 .push(key.id);
         }
         let mut out = HashMap::with_capacity(keys.len());
-        for ((tenant, dimension, range, filter), ids) in groups {
-            let snapshot = per_member(&self.db, tenant, range, dimension, &filter, &ids).await?;
+        for ((tenant, dimension, range, filter, set), ids) in groups {
+            let snapshot =
+                per_member(&self.db, tenant, range, dimension, &filter, set, &ids).await?;
             for id in ids {
-                let counters = snapshot.value.get(&id).copied().unwrap_or_default();
+                let value = snapshot.value.get(&id).copied().unwrap_or_default();
                 let key = MemberKpisKey {
                     tenant,
                     dimension,
                     range,
                     filter: filter.clone(),
+                    counters: set,
                     id,
                 };
-                out.insert(key, (counters, snapshot.as_of));
+                out.insert(key, (value, snapshot.as_of));
             }
         }
         Ok(out)

@@ -4,6 +4,7 @@ use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind, TimeZone};
 use crate::error::ApiError;
 use crate::graphql::ContextExt;
+use crate::graphql::types::leaves::OnePass;
 use crate::graphql::types::{
     Agent, Campaign, Granularity, KpiDimension, KpiFilterInput, KpiGroup, KpiPoint, Kpis,
     TimeRangeInput,
@@ -43,7 +44,8 @@ impl KpiQuery {
         let range = Range::new(range.from, range.to)?;
         let mut filter = filter.unwrap_or_default().to_filter();
         filter.agents = access.restrict_agents(filter.agents);
-        let snapshot = report::totals(ctx.db()?, tenant.uuid(), range, &filter).await?;
+        let set = Kpis::counters_for(ctx.field());
+        let snapshot = report::totals(ctx.db()?, tenant.uuid(), range, &filter, set).await?;
         Ok(Kpis {
             counters: snapshot.value,
             as_of: snapshot.as_of,
@@ -77,6 +79,7 @@ impl KpiQuery {
             granularity.into(),
             zone.tz(),
             &filter,
+            Kpis::counters_within(ctx.field()),
         )
         .await?;
         Ok(snapshot
@@ -107,8 +110,9 @@ impl KpiQuery {
         let mut filter = filter.unwrap_or_default().to_filter();
         filter.agents = access.restrict_agents(filter.agents);
         let dimension: Dimension = by.into();
+        let set = Kpis::counters_within(ctx.field());
         let snapshot =
-            report::breakdown(db, tenant.uuid(), range, dimension, &filter, global_id).await?;
+            report::breakdown(db, tenant.uuid(), range, dimension, &filter, set, global_id).await?;
         // The groups' agents or campaigns, in one statement.
         let ids: Vec<Uuid> = snapshot
             .value
@@ -158,8 +162,8 @@ impl KpiQuery {
                 KpiGroup {
                     key,
                     label,
-                    agent: agent.map(Agent::from),
-                    campaign: campaign.map(Campaign::from),
+                    agent: agent.map(|a| OnePass(Agent::from(a))),
+                    campaign: campaign.map(|c| OnePass(Campaign::from(c))),
                     kpis: Kpis {
                         counters,
                         as_of: snapshot.as_of,

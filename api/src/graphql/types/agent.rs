@@ -7,7 +7,7 @@ use super::{KpiFilterInput, Kpis, TimeRangeInput};
 use crate::domain::{GlobalId, NodeKind};
 use crate::kpi::Dimension;
 use crate::read::calls::CallParent;
-use async_graphql::{ComplexObject, Context, ID, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Result, ScalarType, SimpleObject, Value};
 use entity::agent;
 use entity::enums::AgentKind;
 use uuid::Uuid;
@@ -41,6 +41,22 @@ impl From<agent::Model> for Agent {
             created_at: a.created_at,
             uuid: a.id,
         }
+    }
+}
+
+impl super::leaves::Plain for Agent {
+    fn value_of(&self, name: &str) -> Option<Value> {
+        use super::leaves::{enumerated, scalar};
+        Some(match name {
+            "id" => self.id.to_value(),
+            "externalId" => Value::String(self.external_id.clone()),
+            "name" => Value::String(self.name.clone()),
+            "kind" => enumerated(Some(self.kind)),
+            "language" => scalar(&self.language),
+            "active" => self.active.to_value(),
+            "createdAt" => self.created_at.to_value(),
+            _ => return None,
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 //! campaign, analyses, transcript, events and notes batch-loaded.
 
 use super::connection::{CallConnection, Count, connection, page_request};
+use super::leaves::OnePass;
 use super::{
     Agent, CallEvent, CallFilterInput, CallNote, Campaign, Contact, DateTimeUtc, LeadAnalysis,
     Transcript, by_call, by_id,
@@ -115,39 +116,39 @@ pub fn micros_to_decimal(micros: i64) -> Decimal {
 #[ComplexObject]
 impl Call {
     /// The agent who placed or took the call.
-    async fn agent(&self, ctx: &Context<'_>) -> Result<Option<Agent>> {
+    async fn agent(&self, ctx: &Context<'_>) -> Result<Option<OnePass<Agent>>> {
         Ok(by_id::<AgentByIdLoader>(ctx, self.agent_id)
             .await?
-            .map(Agent::from))
+            .map(|a| OnePass(Agent::from(a))))
     }
 
     /// The person called (or calling).
-    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<Contact>> {
+    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<OnePass<Contact>>> {
         Ok(by_id::<ContactByIdLoader>(ctx, self.contact_id)
             .await?
-            .map(Contact::from))
+            .map(|c| OnePass(Contact::from(c))))
     }
 
-    async fn campaign(&self, ctx: &Context<'_>) -> Result<Option<Campaign>> {
+    async fn campaign(&self, ctx: &Context<'_>) -> Result<Option<OnePass<Campaign>>> {
         Ok(by_id::<CampaignByIdLoader>(ctx, self.campaign_id)
             .await?
-            .map(Campaign::from))
+            .map(|c| OnePass(Campaign::from(c))))
     }
 
     /// The effective analysis: the latest `analyzedAt` (tie: greater id).
-    async fn lead_analysis(&self, ctx: &Context<'_>) -> Result<Option<LeadAnalysis>> {
+    async fn lead_analysis(&self, ctx: &Context<'_>) -> Result<Option<OnePass<LeadAnalysis>>> {
         Ok(by_call::<LeadAnalysisByCallLoader>(ctx, self.uuid)
             .await?
-            .map(LeadAnalysis::from))
+            .map(|a| OnePass(LeadAnalysis::from(a))))
     }
 
     /// Every analysis of the call, newest first.
-    async fn lead_analyses(&self, ctx: &Context<'_>) -> Result<Vec<LeadAnalysis>> {
+    async fn lead_analyses(&self, ctx: &Context<'_>) -> Result<Vec<OnePass<LeadAnalysis>>> {
         let rows = by_call::<LeadAnalysesByCallLoader>(ctx, self.uuid).await?;
         Ok(rows
             .unwrap_or_default()
             .into_iter()
-            .map(LeadAnalysis::from)
+            .map(|a| OnePass(LeadAnalysis::from(a)))
             .collect())
     }
 
@@ -159,12 +160,12 @@ impl Call {
     }
 
     /// Every event of the call in the order it happened.
-    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<CallEvent>> {
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<OnePass<CallEvent>>> {
         let rows = by_call::<EventsByCallLoader>(ctx, self.uuid).await?;
         Ok(rows
             .unwrap_or_default()
             .into_iter()
-            .map(CallEvent::from)
+            .map(|e| OnePass(CallEvent::from(e)))
             .collect())
     }
 

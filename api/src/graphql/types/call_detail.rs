@@ -2,8 +2,9 @@
 
 use super::DateTimeUtc;
 use super::call::micros_to_decimal;
+use super::leaves::{OnePass, Plain, enumerated, json, scalar};
 use crate::read::transcript::Current;
-use async_graphql::{Json, SimpleObject};
+use async_graphql::{Json, ScalarType, SimpleObject, Value};
 use entity::enums::{CallDirection, CallEventType, LeadTag, Sentiment, Speaker};
 use entity::{call_event, call_note, lead_analysis, transcript_segment};
 use rust_decimal::Decimal;
@@ -73,7 +74,7 @@ pub struct Transcript {
     pub language: Option<String>,
     pub recorded_at: DateTimeUtc,
     /// Speaker turns by `startMs` (ties: the order they were sent in).
-    pub segments: Vec<TranscriptSegment>,
+    pub segments: Vec<OnePass<TranscriptSegment>>,
 }
 
 impl From<Current> for Transcript {
@@ -81,7 +82,10 @@ impl From<Current> for Transcript {
         Self {
             language: transcript.language,
             recorded_at: transcript.recorded_at,
-            segments: segments.into_iter().map(TranscriptSegment::from).collect(),
+            segments: segments
+                .into_iter()
+                .map(|s| OnePass(TranscriptSegment::from(s)))
+                .collect(),
         }
     }
 }
@@ -179,5 +183,78 @@ impl From<call_note::Model> for CallNote {
             created_at: n.created_at,
             author: super::Author::of(n.author_user_id, n.author_key_id),
         }
+    }
+}
+
+impl Plain for TranscriptSegment {
+    fn value_of(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "speaker" => enumerated(self.speaker),
+            "text" => Value::String(self.text.clone()),
+            "startMs" => self.start_ms.to_value(),
+            "endMs" => self.end_ms.to_value(),
+            _ => return None,
+        })
+    }
+}
+
+impl Plain for CallEvent {
+    fn value_of(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "eventId" => Value::String(self.event_id.clone()),
+            "type" => enumerated(Some(self.event_type)),
+            "occurredAt" => self.occurred_at.to_value(),
+            "receivedAt" => self.received_at.to_value(),
+            "agentExternalId" => scalar(&self.agent_external_id),
+            "direction" => enumerated(self.direction),
+            "fromNumber" => scalar(&self.from_number),
+            "toNumber" => scalar(&self.to_number),
+            "contactPhone" => scalar(&self.contact_phone),
+            "contactName" => scalar(&self.contact_name),
+            "contactExternalId" => scalar(&self.contact_external_id),
+            "campaign" => scalar(&self.campaign),
+            "durationSeconds" => scalar(&self.duration_seconds),
+            "cost" => scalar(&self.cost),
+            "hangupBy" => scalar(&self.hangup_by),
+            "hangupReason" => scalar(&self.hangup_reason),
+            "recordingUrl" => scalar(&self.recording_url),
+            "contactContext" => json(&self.contact_context),
+            "metadata" => json(&self.metadata),
+            "tags" => self.tags.as_ref().map_or(Value::Null, |tags| {
+                Value::List(tags.iter().map(|t| Value::String(t.clone())).collect())
+            }),
+            "payload" => json(&self.payload),
+            _ => return None,
+        })
+    }
+}
+
+impl Plain for LeadAnalysis {
+    fn value_of(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "analysisId" => Value::String(self.analysis_id.clone()),
+            "analyzedAt" => self.analyzed_at.to_value(),
+            "totalScore" => self.total_score.to_value(),
+            "leadTag" => enumerated(Some(self.lead_tag)),
+            "intentScore" => scalar(&self.intent_score),
+            "urgencyScore" => scalar(&self.urgency_score),
+            "budgetScore" => scalar(&self.budget_score),
+            "fitScore" => scalar(&self.fit_score),
+            "engagementScore" => scalar(&self.engagement_score),
+            "sentiment" => enumerated(self.sentiment),
+            "ctaPricing" => self.cta_pricing.to_value(),
+            "ctaDemo" => self.cta_demo.to_value(),
+            "ctaFollowup" => self.cta_followup.to_value(),
+            "ctaSample" => self.cta_sample.to_value(),
+            "escalatedToHuman" => self.escalated_to_human.to_value(),
+            "demoBookedAt" => scalar(&self.demo_booked_at),
+            "extractedName" => scalar(&self.extracted_name),
+            "extractedEmail" => scalar(&self.extracted_email),
+            "extractedCompany" => scalar(&self.extracted_company),
+            "summary" => scalar(&self.summary),
+            "reasoning" => json(&self.reasoning),
+            "effective" => self.effective.to_value(),
+            _ => return None,
+        })
     }
 }

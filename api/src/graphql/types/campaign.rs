@@ -7,7 +7,7 @@ use super::{KpiFilterInput, Kpis, TimeRangeInput};
 use crate::domain::{GlobalId, NodeKind};
 use crate::kpi::Dimension;
 use crate::read::calls::CallParent;
-use async_graphql::{ComplexObject, Context, ID, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Result, ScalarType, SimpleObject, Value};
 use entity::campaign;
 use uuid::Uuid;
 
@@ -31,6 +31,17 @@ impl From<campaign::Model> for Campaign {
             created_at: c.created_at,
             uuid: c.id,
         }
+    }
+}
+
+impl super::leaves::Plain for Campaign {
+    fn value_of(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => self.id.to_value(),
+            "name" => Value::String(self.name.clone()),
+            "createdAt" => self.created_at.to_value(),
+            _ => return None,
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use crate::domain::{GlobalId, NodeKind};
 use crate::graphql::ContextExt;
 use crate::graphql::loaders::{FollowUpsByContactLoader, LeadProfileByContactLoader};
 use crate::read::calls::CallParent;
-use async_graphql::{ComplexObject, Context, ID, Json, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Json, Result, ScalarType, SimpleObject, Value};
 use entity::contact;
 use uuid::Uuid;
 
@@ -46,6 +46,23 @@ impl From<contact::Model> for Contact {
             updated_at: c.updated_at,
             uuid: c.id,
         }
+    }
+}
+
+impl super::leaves::Plain for Contact {
+    fn value_of(&self, name: &str) -> Option<Value> {
+        use super::leaves::{json, scalar};
+        Some(match name {
+            "id" => self.id.to_value(),
+            "phone" => Value::String(self.phone.clone()),
+            "name" => scalar(&self.name),
+            "email" => scalar(&self.email),
+            "externalId" => scalar(&self.external_id),
+            "context" => json(&self.context),
+            "createdAt" => self.created_at.to_value(),
+            "updatedAt" => self.updated_at.to_value(),
+            _ => return None,
+        })
     }
 }
 

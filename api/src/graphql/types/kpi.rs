@@ -1,7 +1,7 @@
 //! KPI types: `Kpis` (every metric of KPIS.md), series points, breakdown
 //! groups, and the range/filter inputs.
 
-use super::leaves;
+use super::leaves::{self, OnePass};
 use super::{Agent, Campaign, DateTimeUtc};
 use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
@@ -9,14 +9,14 @@ use crate::graphql::ContextExt;
 use crate::graphql::loaders::{KpisByMemberLoader, MemberKpisKey};
 use crate::kpi::Dimension;
 use crate::kpi::KpiFilter;
-use crate::kpi::counters::{Counters, c, micros_to_decimal, ratio};
+use crate::kpi::counters::{CounterSet, Counters, c, micros_to_decimal, ratio};
 use crate::kpi::report::Range;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::parser::types::Field;
 use async_graphql::registry::Registry;
 use async_graphql::{
     Context, ContextSelectionSet, Enum, ID, InputObject, Object, OutputType, Positioned, Result,
-    ScalarType, ServerResult, SimpleObject, Value,
+    ScalarType, SelectionField, ServerResult, SimpleObject, Value,
 };
 use chrono::{DateTime, FixedOffset};
 use entity::enums::CallDirection;
@@ -147,6 +147,75 @@ impl Kpis {
             "negativeCalls" => self.counters[c::NEGATIVE].to_value(),
             _ => return None,
         })
+    }
+}
+
+impl Kpis {
+    /// The counters the field `name` is computed from; `None` for a name
+    /// that is not a metric.
+    fn counters_of(name: &str) -> Option<&'static [usize]> {
+        use c::*;
+        Some(match name {
+            "asOf" | "__typename" => &[],
+            "totalCalls" => &[TOTAL],
+            "inboundCalls" => &[INBOUND],
+            "outboundCalls" => &[OUTBOUND],
+            "answeredCalls" => &[ANSWERED],
+            "completedCalls" => &[COMPLETED],
+            "failedCalls" => &[FAILED],
+            "busyCalls" => &[BUSY],
+            "noAnswerCalls" => &[NO_ANSWER],
+            "cancelledCalls" => &[CANCELLED],
+            "inProgressCalls" => &[IN_PROGRESS],
+            "answerRate" => &[ANSWERED, TOTAL],
+            "successRate" => &[COMPLETED, TOTAL],
+            "totalDurationSeconds" => &[DURATION],
+            "avgDurationSeconds" => &[DURATION, ANSWERED],
+            "billedMinutes" => &[BILLED],
+            "creditsUsed" => &[CREDITS],
+            "totalCost" => &[COST],
+            "analyzedCalls" => &[ANALYZED],
+            "hotLeads" => &[HOT],
+            "warmLeads" => &[WARM],
+            "coldLeads" => &[COLD],
+            "avgTotalScore" => &[TOTAL_SCORE, TOTAL_SCORE + 1],
+            "avgIntentScore" => &[INTENT, INTENT + 1],
+            "avgUrgencyScore" => &[URGENCY, URGENCY + 1],
+            "avgBudgetScore" => &[BUDGET, BUDGET + 1],
+            "avgFitScore" => &[FIT, FIT + 1],
+            "avgEngagementScore" => &[ENGAGEMENT, ENGAGEMENT + 1],
+            "ctaPricingClicks" => &[CTA_PRICING],
+            "ctaDemoClicks" => &[CTA_DEMO],
+            "ctaFollowupClicks" => &[CTA_FOLLOWUP],
+            "ctaSampleClicks" => &[CTA_SAMPLE],
+            "humanEscalations" => &[ESCALATIONS],
+            "callsWithCta" => &[WITH_CTA],
+            "ctaConversionRate" => &[WITH_CTA, TOTAL],
+            "demosBooked" => &[DEMOS],
+            "positiveCalls" => &[POSITIVE],
+            "neutralCalls" => &[NEUTRAL],
+            "negativeCalls" => &[NEGATIVE],
+            _ => return None,
+        })
+    }
+
+    /// The counters a selection of `Kpis` fields needs: a read sums only
+    /// these. Every counter for a field this does not know.
+    pub fn counters_for(field: SelectionField<'_>) -> CounterSet {
+        field
+            .selection_set()
+            .map(|f| Self::counters_of(f.name()).map_or(CounterSet::ALL, CounterSet::of))
+            .fold(CounterSet::TOTAL, CounterSet::union)
+    }
+
+    /// The counters the `kpis` fields of a selection of `KpiPoint` or
+    /// `KpiGroup` fields need.
+    pub fn counters_within(field: SelectionField<'_>) -> CounterSet {
+        field
+            .selection_set()
+            .filter(|f| f.name() == "kpis")
+            .map(Self::counters_for)
+            .fold(CounterSet::TOTAL, CounterSet::union)
     }
 }
 
@@ -330,9 +399,9 @@ pub struct KpiGroup {
     /// The agent's or campaign's name; otherwise the key.
     pub label: Option<String>,
     /// The agent, when grouping by AGENT.
-    pub agent: Option<Agent>,
+    pub agent: Option<OnePass<Agent>>,
     /// The campaign, when grouping by CAMPAIGN.
-    pub campaign: Option<Campaign>,
+    pub campaign: Option<OnePass<Campaign>>,
     pub kpis: Kpis,
 }
 
@@ -353,6 +422,7 @@ pub(super) async fn member_kpis(
         dimension,
         range,
         filter,
+        counters: Kpis::counters_for(ctx.field()),
         id,
     };
     let loader = ctx.data::<DataLoader<KpisByMemberLoader>>()?;
@@ -392,7 +462,68 @@ mod tests {
         async fn slow(&self) -> KpisObject {
             KpisObject(sample())
         }
+        /// `sample()` read as the engine reads it for this selection: only
+        /// the counters `counters_for` asks for.
+        async fn masked(&self, ctx: &Context<'_>) -> Kpis {
+            let set = Kpis::counters_for(ctx.field());
+            Kpis {
+                counters: set.keep(&sample().counters),
+                ..sample()
+            }
+        }
+        /// The same, one level down.
+        async fn group(&self, ctx: &Context<'_>) -> KpiGroup {
+            let set = Kpis::counters_within(ctx.field());
+            KpiGroup {
+                key: None,
+                label: None,
+                agent: None,
+                campaign: None,
+                kpis: Kpis {
+                    counters: set.keep(&sample().counters),
+                    ..sample()
+                },
+            }
+        }
     }
+
+    #[tokio::test]
+    async fn a_selection_reads_every_counter_its_fields_need() {
+        let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
+        let names: Vec<&str> = NAMES.split_whitespace().collect();
+        // Each field alone, then through fragments and aliases.
+        let mut selections: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        selections.push("... on Kpis { answerRate } ...More a: avgFitScore".into());
+        for selection in selections {
+            let mut query = format!(
+                "{{ fast {{ {selection} }} masked {{ {selection} }} group {{ kpis {{ {selection} }} }} }}"
+            );
+            if selection.contains("...More") {
+                query += " fragment More on Kpis { ctaConversionRate avgDurationSeconds }";
+            }
+            let data = schema
+                .execute(query.as_str())
+                .await
+                .into_result()
+                .unwrap()
+                .data
+                .into_json()
+                .unwrap();
+            assert_eq!(data["masked"], data["fast"], "{selection}");
+            assert_eq!(data["group"]["kpis"], data["fast"], "{selection}");
+        }
+        // A field it does not know reads everything.
+        assert_eq!(Kpis::counters_of("noSuchMetric"), None);
+    }
+
+    /// Every field of `Kpis`, as introspection lists them.
+    const NAMES: &str = "asOf totalCalls inboundCalls outboundCalls answeredCalls completedCalls \
+        failedCalls busyCalls noAnswerCalls cancelledCalls inProgressCalls answerRate successRate \
+        totalDurationSeconds avgDurationSeconds billedMinutes creditsUsed totalCost analyzedCalls \
+        hotLeads warmLeads coldLeads avgTotalScore avgIntentScore avgUrgencyScore avgBudgetScore \
+        avgFitScore avgEngagementScore ctaPricingClicks ctaDemoClicks ctaFollowupClicks \
+        ctaSampleClicks humanEscalations callsWithCta ctaConversionRate demosBooked positiveCalls \
+        neutralCalls negativeCalls";
 
     #[tokio::test]
     async fn one_pass_answers_every_field_as_the_engine_does() {
@@ -412,6 +543,10 @@ mod tests {
             .map(|f| f["name"].as_str().unwrap().to_owned())
             .collect();
         assert_eq!(names.len(), 39);
+        assert_eq!(
+            names.join(" "),
+            NAMES.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
         for name in &names {
             assert!(
                 sample().value_of(name).is_some(),

@@ -7,8 +7,68 @@
 //! engine before execution. Anything else falls back to the engine.
 
 use async_graphql::indexmap::IndexMap;
-use async_graphql::parser::types::{Selection, SelectionSet};
-use async_graphql::{ContextSelectionSet, Name, Value};
+use async_graphql::parser::types::{Field, Selection, SelectionSet};
+use async_graphql::registry::Registry;
+use async_graphql::resolver_utils::{EnumType, enum_value};
+use async_graphql::{
+    ContextSelectionSet, Json, Name, OutputType, Positioned, ScalarType, ServerResult, Value,
+};
+use std::borrow::Cow;
+
+/// An object whose plain fields can be answered without the engine.
+pub trait Plain: OutputType {
+    /// The field `name`'s value, exactly as the engine resolves it; `None`
+    /// for a field that needs the engine (a relation, arguments).
+    fn value_of(&self, name: &str) -> Option<Value>;
+}
+
+/// `T` in the schema, answered in one pass when its selection is all plain
+/// fields, and by the engine otherwise.
+pub struct OnePass<T>(pub T);
+
+impl<T: Plain> From<T> for OnePass<T> {
+    fn from(value: T) -> Self {
+        Self(value)
+    }
+}
+
+impl<T: Plain> OutputType for OnePass<T> {
+    fn type_name() -> Cow<'static, str> {
+        T::type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        T::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        if let Some(value) = resolve(ctx, &T::type_name(), |name| self.0.value_of(name)) {
+            return Ok(value);
+        }
+        self.0.resolve(ctx, field).await
+    }
+}
+
+/// A scalar or null, as the engine writes it.
+pub fn scalar<T: ScalarType>(value: &Option<T>) -> Value {
+    value.as_ref().map_or(Value::Null, ScalarType::to_value)
+}
+
+/// A JSON value or null, as the engine writes it.
+pub fn json(value: &Option<Json<serde_json::Value>>) -> Value {
+    value.as_ref().map_or(Value::Null, |j| {
+        async_graphql::to_value(&j.0).unwrap_or_default()
+    })
+}
+
+/// An enum or null, as the engine writes it.
+pub fn enumerated<T: EnumType>(value: Option<T>) -> Value {
+    value.map_or(Value::Null, enum_value)
+}
 
 /// The object `type_name` with the fields of `ctx`'s selection set, each
 /// answered by `value_of` from its field name; `None` when the selection
@@ -74,4 +134,251 @@ fn collect(
         collect(ctx, inner, type_name, value_of, out)?;
     }
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graphql::types::{
+        Agent, CallEvent, Campaign, Contact, LeadAnalysis, TranscriptSegment,
+    };
+    use async_graphql::{EmptyMutation, EmptySubscription, ID, Object, Schema};
+    use entity::enums::{AgentKind, CallDirection, CallEventType, LeadTag, Sentiment, Speaker};
+    use serde_json::json;
+
+    fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+        s.parse().unwrap()
+    }
+
+    fn agent() -> Agent {
+        Agent {
+            id: ID("QWdlbnQ6MQ".into()),
+            external_id: "ag-1".into(),
+            name: "Asha".into(),
+            kind: AgentKind::Ai,
+            language: None,
+            active: true,
+            created_at: at("2026-01-02T03:04:05.678Z"),
+            uuid: uuid::Uuid::nil(),
+        }
+    }
+
+    fn contact() -> Contact {
+        Contact {
+            id: ID("Q29udGFjdDox".into()),
+            phone: "+919812345678".into(),
+            name: Some("Ravi".into()),
+            email: None,
+            external_id: Some("crm-9".into()),
+            context: Some(Json(json!({ "city": "Pune", "tier": [1, 2.5, null] }))),
+            created_at: at("2026-01-02T03:04:05Z"),
+            updated_at: at("2026-02-02T03:04:05.000001Z"),
+            uuid: uuid::Uuid::nil(),
+        }
+    }
+
+    fn campaign() -> Campaign {
+        Campaign {
+            id: ID("Q2FtcGFpZ246MQ".into()),
+            name: "Diwali".into(),
+            created_at: at("2026-01-02T03:04:05Z"),
+            uuid: uuid::Uuid::nil(),
+        }
+    }
+
+    fn event() -> CallEvent {
+        CallEvent {
+            event_id: "e-1".into(),
+            event_type: CallEventType::Completed,
+            occurred_at: at("2026-03-01T10:00:00.5Z"),
+            received_at: at("2026-03-01T10:00:01Z"),
+            agent_external_id: Some("ag-1".into()),
+            direction: Some(CallDirection::Outbound),
+            from_number: None,
+            to_number: Some("+919812345678".into()),
+            contact_phone: None,
+            contact_name: Some("Ravi".into()),
+            contact_external_id: None,
+            campaign: Some("Diwali".into()),
+            duration_seconds: Some(93),
+            cost: Some(rust_decimal::Decimal::new(1_234_500, 6).normalize()),
+            hangup_by: None,
+            hangup_reason: Some("done".into()),
+            recording_url: None,
+            contact_context: None,
+            metadata: Some(Json(json!({ "k": "v" }))),
+            tags: Some(vec!["a".into(), "b".into()]),
+            payload: Some(Json(json!([1, "two"]))),
+        }
+    }
+
+    fn analysis() -> LeadAnalysis {
+        LeadAnalysis {
+            analysis_id: "a-1".into(),
+            analyzed_at: at("2026-03-01T10:05:00Z"),
+            total_score: 82,
+            lead_tag: LeadTag::Hot,
+            intent_score: Some(90),
+            urgency_score: None,
+            budget_score: Some(40),
+            fit_score: None,
+            engagement_score: Some(7),
+            sentiment: Some(Sentiment::Positive),
+            cta_pricing: true,
+            cta_demo: false,
+            cta_followup: true,
+            cta_sample: false,
+            escalated_to_human: false,
+            demo_booked_at: Some(at("2026-03-05T09:30:00Z")),
+            extracted_name: Some("Ravi".into()),
+            extracted_email: None,
+            extracted_company: Some("Acme".into()),
+            summary: None,
+            reasoning: Some(Json(json!({ "why": "asked for pricing" }))),
+            effective: true,
+        }
+    }
+
+    fn segment() -> TranscriptSegment {
+        TranscriptSegment {
+            speaker: Some(Speaker::Customer),
+            text: "How much is it?".into(),
+            start_ms: 1_500,
+            end_ms: 2_750,
+        }
+    }
+
+    struct Query;
+
+    #[Object]
+    impl Query {
+        async fn fast_agent(&self) -> OnePass<Agent> {
+            OnePass(agent())
+        }
+        async fn slow_agent(&self) -> Agent {
+            agent()
+        }
+        async fn fast_contact(&self) -> OnePass<Contact> {
+            OnePass(contact())
+        }
+        async fn slow_contact(&self) -> Contact {
+            contact()
+        }
+        async fn fast_campaign(&self) -> OnePass<Campaign> {
+            OnePass(campaign())
+        }
+        async fn slow_campaign(&self) -> Campaign {
+            campaign()
+        }
+        async fn fast_event(&self) -> OnePass<CallEvent> {
+            OnePass(event())
+        }
+        async fn slow_event(&self) -> CallEvent {
+            event()
+        }
+        async fn fast_analysis(&self) -> OnePass<LeadAnalysis> {
+            OnePass(analysis())
+        }
+        async fn slow_analysis(&self) -> LeadAnalysis {
+            analysis()
+        }
+        async fn fast_segment(&self) -> OnePass<TranscriptSegment> {
+            OnePass(segment())
+        }
+        async fn slow_segment(&self) -> TranscriptSegment {
+            segment()
+        }
+    }
+
+    /// The fields of `type_name` that take no arguments and hold a scalar,
+    /// an enum, or a list or non-null of one.
+    async fn plain_fields(
+        schema: &Schema<Query, EmptyMutation, EmptySubscription>,
+        type_name: &str,
+    ) -> Vec<String> {
+        let query = format!(
+            r#"{{ __type(name: "{type_name}") {{ fields {{ name args {{ name }}
+                type {{ kind ofType {{ kind ofType {{ kind ofType {{ kind }} }} }} }} }} }} }}"#
+        );
+        let data = schema
+            .execute(query.as_str())
+            .await
+            .into_result()
+            .unwrap()
+            .data
+            .into_json()
+            .unwrap();
+        let innermost = |mut t: &serde_json::Value| {
+            while t["kind"] == "NON_NULL" || t["kind"] == "LIST" {
+                t = &t["ofType"];
+            }
+            t["kind"].as_str().unwrap().to_owned()
+        };
+        data["__type"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["args"].as_array().unwrap().is_empty())
+            .filter(|f| ["SCALAR", "ENUM"].contains(&innermost(&f["type"]).as_str()))
+            .map(|f| f["name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// `OnePass<T>` answers every plain field of `type_name` itself, and
+    /// exactly as the engine answers `T`, in the engine's order.
+    async fn assert_one_pass<T: Plain>(sample: T, type_name: &str, field: &str, at_least: usize) {
+        let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
+        let names = plain_fields(&schema, type_name).await;
+        assert!(names.len() >= at_least, "{type_name}: {names:?}");
+        for name in &names {
+            assert!(
+                sample.value_of(name).is_some(),
+                "{type_name}.{name} has no one-pass value"
+            );
+        }
+        let selection = format!("__typename x: {} {}", names[0], names.join(" "));
+        let query = format!(
+            "{{ fast: fast{field} {{ {selection} }} slow: slow{field} {{ {selection} }} }}"
+        );
+        let Value::Object(data) = schema
+            .execute(query.as_str())
+            .await
+            .into_result()
+            .unwrap()
+            .data
+        else {
+            panic!("no data");
+        };
+        let (Some(Value::Object(fast)), Some(Value::Object(slow))) =
+            (data.get("fast"), data.get("slow"))
+        else {
+            panic!("{data:?}");
+        };
+        assert_eq!(fast, slow, "{type_name}");
+        let keys = |o: &IndexMap<Name, Value>| o.keys().map(|k| k.to_string()).collect::<Vec<_>>();
+        assert_eq!(keys(fast), keys(slow), "{type_name}: same order");
+    }
+
+    #[tokio::test]
+    async fn one_pass_objects_answer_as_the_engine_does() {
+        assert_one_pass(agent(), "Agent", "Agent", 7).await;
+        assert_one_pass(contact(), "Contact", "Contact", 8).await;
+        assert_one_pass(campaign(), "Campaign", "Campaign", 3).await;
+        assert_one_pass(event(), "CallEvent", "Event", 21).await;
+        assert_one_pass(analysis(), "LeadAnalysis", "Analysis", 22).await;
+        assert_one_pass(segment(), "TranscriptSegment", "Segment", 4).await;
+    }
+
+    #[tokio::test]
+    async fn a_relation_in_the_selection_falls_back_to_the_engine() {
+        let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
+        // `Agent.calls` is a relation: the one-pass answer declines it and
+        // the engine resolves it (here without a database, so it fails).
+        assert_eq!(agent().value_of("calls"), None);
+        let response = schema
+            .execute("{ fastAgent { name calls { totalCount } } }")
+            .await;
+        let path = serde_json::to_string(&response.errors[0].path).unwrap();
+        assert!(path.contains("calls"), "{:?}", response.errors);
+    }
 }

@@ -13,7 +13,7 @@ mod filters;
 mod follow_up;
 mod kpi;
 mod lead_profile;
-mod leaves;
+pub(crate) mod leaves;
 mod node;
 mod scalars;
 mod tenant;
