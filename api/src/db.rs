@@ -189,6 +189,29 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Begins a read-only transaction of one tenant that sees one snapshot
+    /// throughout (repeatable read), scoped to `tenant` as
+    /// `scope_to_tenant` does. On PostgreSQL the settings and the scope go
+    /// in one round trip after `BEGIN`.
+    pub async fn begin_tenant_read(
+        &self,
+        tenant: uuid::Uuid,
+    ) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        let txn = self.conn.begin().await?;
+        if self.backend() == DbBackend::Postgres {
+            // A `Uuid` prints as hex and dashes only: nothing to escape.
+            txn.execute_unprepared(&format!(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; \
+                 SELECT set_config('role', 'callboard_tenant', true), \
+                        set_config('callboard.tenant_id', '{tenant}', true)"
+            ))
+            .await?;
+        }
+        Ok(txn)
+    }
+}
+
 /// Most values one statement may bind, a little under the backend's limit
 /// (SQLite 32,766, PostgreSQL 65,535).
 pub fn bind_limit(backend: DbBackend) -> usize {

@@ -8,7 +8,6 @@ use super::query::{Dimension, GroupKey, KpiFilter, aggregate};
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::{AccessMode, DbBackend, IsolationLevel, TransactionTrait};
 use std::cmp::Ordering;
 use uuid::Uuid;
 
@@ -45,17 +44,8 @@ async fn read(
     dimension: Option<Dimension>,
     set: CounterSet,
 ) -> ApiResult<Snapshot<super::query::Sums>> {
-    let conn = db.conn();
-    let (isolation, mode) = match db.backend() {
-        DbBackend::Postgres => (
-            Some(IsolationLevel::RepeatableRead),
-            Some(AccessMode::ReadOnly),
-        ),
-        _ => (None, None),
-    };
-    let txn = conn.begin_with_config(isolation, mode).await?;
     // Row-level security as a second wall behind `aggregate`'s own filter.
-    crate::db::scope_to_tenant(&txn, tenant).await?;
+    let txn = db.begin_tenant_read(tenant).await?;
     let as_of = Utc::now();
     let sums = aggregate(&txn, tenant, ranges, filter, dimension, set).await?;
     txn.commit().await?;
