@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 use entity::enums::{CallDirection, CallStatus};
 use entity::{agent, call, call_event, campaign, tenant};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, IdenStatic,
-    IntoActiveModel, QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    DbBackend, EntityTrait, IdenStatic, IntoActiveModel, QueryFilter, QuerySelect, Statement,
 };
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -272,6 +272,25 @@ async fn find_rows(
     tenant: Uuid,
     keys: &BTreeSet<CallKey>,
 ) -> ApiResult<Vec<call::Model>> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        let sql = "SELECT c.* FROM calls c \
+                   JOIN unnest($2::text[], $3::text[]) AS k(provider, provider_call_id) \
+                   ON c.provider = k.provider AND c.provider_call_id = k.provider_call_id \
+                   WHERE c.tenant_id = $1";
+        let values = [
+            tenant.into(),
+            bulk::text_array(keys.iter().map(|(p, _)| p.as_str())),
+            bulk::text_array(keys.iter().map(|(_, id)| id.as_str())),
+        ];
+        return Ok(call::Entity::find()
+            .from_raw_sql(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                values,
+            ))
+            .all(txn)
+            .await?);
+    }
     let mut by_provider: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (provider, call_id) in keys {
         by_provider.entry(provider).or_default().push(call_id);

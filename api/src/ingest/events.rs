@@ -2,13 +2,16 @@
 
 use super::input::CallEventInput;
 use super::validate::{self as check, Phones, micros};
-use super::{IngestResult, calls, check_batch_size, in_list_limit, lock_tenant};
+use super::{IngestResult, bulk, calls, check_batch_size, in_list_limit, lock_tenant};
 use crate::db::Db;
 use crate::domain::Country;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use entity::{call_event, tenant};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
+    QuerySelect, Statement,
+};
 use std::collections::{BTreeSet, HashSet};
 use uuid::Uuid;
 
@@ -76,6 +79,21 @@ async fn known_event_ids(
         .collect();
     let ids: Vec<&str> = ids.into_iter().collect();
     let mut known = HashSet::new();
+    if txn.get_database_backend() == DbBackend::Postgres {
+        let rows = txn
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT e.event_id FROM call_events e \
+                 JOIN unnest($2::text[]) AS k(event_id) ON e.event_id = k.event_id \
+                 WHERE e.tenant_id = $1",
+                [tenant.into(), bulk::text_array(ids)],
+            ))
+            .await?;
+        for row in rows {
+            known.insert(row.try_get_by_index::<String>(0)?);
+        }
+        return Ok(known);
+    }
     for chunk in ids.chunks(in_list_limit(txn)) {
         let rows: Vec<String> = call_event::Entity::find()
             .select_only()
