@@ -23,6 +23,7 @@ mod m20261123_000005_partition_kpi_rollups;
 mod m20261123_000006_add_tenant_data_version;
 mod m20261204_000001_add_month_rollups;
 mod m20261204_000002_drop_implied_tenant_keys;
+mod m20261204_000003_merge_call_list_indexes;
 
 pub use m20261204_000001_add_month_rollups::local_midnight;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_add_tenant_data_version::Migration),
             Box::new(m20261204_000001_add_month_rollups::Migration),
             Box::new(m20261204_000002_drop_implied_tenant_keys::Migration),
+            Box::new(m20261204_000003_merge_call_list_indexes::Migration),
         ]
     }
 }

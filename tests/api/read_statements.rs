@@ -103,5 +103,11 @@ db_test! {
             assert!(!plan.contains("Sort") && !plan.contains("TEMP B-TREE"), "{list}\n{plan}");
         }
         txn.rollback().await.unwrap();
+        if app.backend == Backend::Postgres {
+            // One index per list serves both directions: six in all, with
+            // the key and the provider's call id.
+            let row = app.db.conn().query_one_raw(Statement::from_string(app.db.backend(), "SELECT count(*) AS n FROM pg_indexes WHERE tablename = 'calls'")).await.unwrap().unwrap();
+            assert_eq!(row.try_get::<i64>("", "n").unwrap(), 6);
+        }
     }
 }
