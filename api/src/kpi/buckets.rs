@@ -224,9 +224,10 @@ fn first_modern_day(zone: Tz) -> DateTime<Utc> {
 /// Splits `[start, end)` into pieces of months and days (of `zone`, the
 /// tenant's), quarter-hours and calls whose signed sum covers it exactly
 /// once. A partial month or day is the whole minus its rest when the rest
-/// is the shorter. When the range reaches `now`, the rest of its last month
-/// is the future, which holds no calls yet: that month is read as its row
-/// less the rest (and less its days before the range, if fewer).
+/// is the shorter. When the range reaches `now` (or ends less than a
+/// quarter-hour before it), the rest of its last month is the future,
+/// which holds no calls yet: that month is read as its row less the rest
+/// (and less its days before the range, if fewer).
 pub fn pieces(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
@@ -266,7 +267,11 @@ pub fn pieces(
     let month = month_start(last, zone);
     let month_end = next_month(month, zone);
     let from = whole_from.max(month);
-    if end >= now && day_usable(month, month_end) && from - month < end - from {
+    // A dashboard's "until now" reaches the server a moment after its
+    // `now`: a range ending within the last quarter-hour reaches the
+    // present too (what it subtracts before `now` is read exactly).
+    let reaches_now = end >= now - Duration::seconds(QUARTER);
+    if reaches_now && day_usable(month, month_end) && from - month < end - from {
         cover.days(whole_from, from);
         cover.month_less_rest(month, from, end);
         return cover.pieces;
@@ -690,6 +695,17 @@ mod tests {
         assert_eq!(p[3].start, now);
         assert_eq!(p[4].end, utc("2026-03-10T18:30:00Z"));
         assert_eq!(p[5].end, utc("2026-03-31T18:30:00Z"));
+        // The same range as the server sees it: its `to` is the client's
+        // "now", a moment ago.
+        let later = now + Duration::milliseconds(40);
+        let q = assert_exact_cover_at(from, now, kolkata, later);
+        assert_eq!(q, p, "read as March less the future");
+        // A range that ended an hour ago reads March's days.
+        let q = assert_exact_cover_at(from, now, kolkata, now + Duration::hours(1));
+        assert!(
+            q.iter().filter(|x| x.source == Source::Month).count() == 1,
+            "{q:?}"
+        );
         // A range that starts late in the month reads its days: they are
         // fewer than the month's days before it.
         let now = utc("2026-03-06T04:30:00Z");
