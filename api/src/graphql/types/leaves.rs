@@ -1,6 +1,9 @@
 //! Objects whose selected fields are all plain values, answered in one pass
 //! over the selection set instead of through a future per field: a
-//! breakdown by agent asks `Kpis` for some 8,000 numbers.
+//! breakdown by agent asks `Kpis` for some 8,000 numbers, and a page of 100
+//! calls holds thousands of event and transcript-segment fields. `Kpis`
+//! does this itself; other objects implement `Plain` and appear in the
+//! schema as `OnePass<T>`.
 //!
 //! The schema registers no extensions (`graphql::schema`), so no
 //! field-level hook is skipped; `@skip` and `@include` are applied by the
@@ -25,12 +28,6 @@ pub trait Plain: OutputType {
 /// `T` in the schema, answered in one pass when its selection is all plain
 /// fields, and by the engine otherwise.
 pub struct OnePass<T>(pub T);
-
-impl<T: Plain> From<T> for OnePass<T> {
-    fn from(value: T) -> Self {
-        Self(value)
-    }
-}
 
 impl<T: Plain> OutputType for OnePass<T> {
     fn type_name() -> Cow<'static, str> {
