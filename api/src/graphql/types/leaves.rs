@@ -76,9 +76,26 @@ pub fn resolve(
     type_name: &str,
     value_of: impl Fn(&str) -> Option<Value>,
 ) -> Option<Value> {
-    let mut out = IndexMap::new();
+    let mut out = IndexMap::with_capacity(fields_in(ctx, &ctx.item.node));
     collect(ctx, &ctx.item.node, type_name, &value_of, &mut out)?;
     Some(Value::Object(out))
+}
+
+/// How many fields a selection names, through its fragments: the size of
+/// its answer, so that the map holding it is allocated once.
+fn fields_in(ctx: &ContextSelectionSet<'_>, set: &SelectionSet) -> usize {
+    set.items
+        .iter()
+        .map(|selection| match &selection.node {
+            Selection::Field(_) => 1,
+            Selection::FragmentSpread(spread) => ctx
+                .query_env
+                .fragments
+                .get(&spread.node.fragment_name.node)
+                .map_or(0, |f| fields_in(ctx, &f.node.selection_set.node)),
+            Selection::InlineFragment(inline) => fields_in(ctx, &inline.node.selection_set.node),
+        })
+        .sum()
 }
 
 fn collect(
