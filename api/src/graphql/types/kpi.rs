@@ -1,7 +1,7 @@
 //! KPI types: `Kpis` (every metric of KPIS.md), series points, breakdown
 //! groups, and the range/filter inputs.
 
-use super::leaves::{self, OnePass};
+use super::leaves::{OnePass, Plain};
 use super::{Agent, Campaign, DateTimeUtc};
 use crate::auth::Capability;
 use crate::domain::{GlobalId, NodeKind};
@@ -224,13 +224,14 @@ fn maybe(value: Option<f64>) -> Value {
     value.map_or(Value::Null, |v| v.to_value())
 }
 
+/// `Kpis` is `KpisObject` answered through `OnePass`.
 impl OutputType for Kpis {
     fn type_name() -> Cow<'static, str> {
-        KpisObject::type_name()
+        OnePass::<KpisObject>::type_name()
     }
 
     fn create_type_info(registry: &mut Registry) -> String {
-        KpisObject::create_type_info(registry)
+        OnePass::<KpisObject>::create_type_info(registry)
     }
 
     async fn resolve(
@@ -238,10 +239,13 @@ impl OutputType for Kpis {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        if let Some(value) = leaves::resolve(ctx, "Kpis", |name| self.value_of(name)) {
-            return Ok(value);
-        }
-        KpisObject(*self).resolve(ctx, field).await
+        OnePass(KpisObject(*self)).resolve(ctx, field).await
+    }
+}
+
+impl Plain for KpisObject {
+    fn value_of(&self, name: &str) -> Option<Value> {
+        self.0.value_of(name)
     }
 }
 
