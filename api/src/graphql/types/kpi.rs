@@ -100,103 +100,20 @@ impl Kpis {
 
     /// The value of the field `name`, as `KpisObject` resolves it.
     fn value_of(&self, name: &str) -> Option<Value> {
-        Some(match name {
-            "asOf" => self.as_of.to_value(),
-            "totalCalls" => self.counters[c::TOTAL].to_value(),
-            "inboundCalls" => self.counters[c::INBOUND].to_value(),
-            "outboundCalls" => self.counters[c::OUTBOUND].to_value(),
-            "answeredCalls" => self.counters[c::ANSWERED].to_value(),
-            "completedCalls" => self.counters[c::COMPLETED].to_value(),
-            "failedCalls" => self.counters[c::FAILED].to_value(),
-            "busyCalls" => self.counters[c::BUSY].to_value(),
-            "noAnswerCalls" => self.counters[c::NO_ANSWER].to_value(),
-            "cancelledCalls" => self.counters[c::CANCELLED].to_value(),
-            "inProgressCalls" => self.counters[c::IN_PROGRESS].to_value(),
-            "answerRate" => maybe(ratio(self.counters[c::ANSWERED], self.counters[c::TOTAL])),
-            "successRate" => maybe(ratio(self.counters[c::COMPLETED], self.counters[c::TOTAL])),
-            "totalDurationSeconds" => self.counters[c::DURATION].to_value(),
-            "avgDurationSeconds" => maybe(ratio(
-                self.counters[c::DURATION],
-                self.counters[c::ANSWERED],
-            )),
-            "billedMinutes" => self.counters[c::BILLED].to_value(),
-            "creditsUsed" => self.counters[c::CREDITS].to_value(),
-            "totalCost" => Value::String(micros_to_decimal(self.counters[c::COST])),
-            "analyzedCalls" => self.counters[c::ANALYZED].to_value(),
-            "hotLeads" => self.counters[c::HOT].to_value(),
-            "warmLeads" => self.counters[c::WARM].to_value(),
-            "coldLeads" => self.counters[c::COLD].to_value(),
-            "avgTotalScore" => maybe(self.avg(c::TOTAL_SCORE)),
-            "avgIntentScore" => maybe(self.avg(c::INTENT)),
-            "avgUrgencyScore" => maybe(self.avg(c::URGENCY)),
-            "avgBudgetScore" => maybe(self.avg(c::BUDGET)),
-            "avgFitScore" => maybe(self.avg(c::FIT)),
-            "avgEngagementScore" => maybe(self.avg(c::ENGAGEMENT)),
-            "ctaPricingClicks" => self.counters[c::CTA_PRICING].to_value(),
-            "ctaDemoClicks" => self.counters[c::CTA_DEMO].to_value(),
-            "ctaFollowupClicks" => self.counters[c::CTA_FOLLOWUP].to_value(),
-            "ctaSampleClicks" => self.counters[c::CTA_SAMPLE].to_value(),
-            "humanEscalations" => self.counters[c::ESCALATIONS].to_value(),
-            "callsWithCta" => self.counters[c::WITH_CTA].to_value(),
-            "ctaConversionRate" => {
-                maybe(ratio(self.counters[c::WITH_CTA], self.counters[c::TOTAL]))
+        Some(match Self::metric(name)? {
+            Metric::AsOf => self.as_of.to_value(),
+            Metric::Count(i) => self.counters[i].to_value(),
+            Metric::Ratio(numerator, denominator) => {
+                maybe(ratio(self.counters[numerator], self.counters[denominator]))
             }
-            "demosBooked" => self.counters[c::DEMOS].to_value(),
-            "positiveCalls" => self.counters[c::POSITIVE].to_value(),
-            "neutralCalls" => self.counters[c::NEUTRAL].to_value(),
-            "negativeCalls" => self.counters[c::NEGATIVE].to_value(),
-            _ => return None,
+            Metric::Average(sum) => maybe(self.avg(sum)),
+            Metric::Cost => Value::String(micros_to_decimal(self.counters[c::COST])),
         })
     }
-}
 
-impl Kpis {
-    /// The counters the field `name` is computed from; `None` for a name
-    /// that is not a metric.
-    fn counters_of(name: &str) -> Option<&'static [usize]> {
-        use c::*;
-        Some(match name {
-            "asOf" | "__typename" => &[],
-            "totalCalls" => &[TOTAL],
-            "inboundCalls" => &[INBOUND],
-            "outboundCalls" => &[OUTBOUND],
-            "answeredCalls" => &[ANSWERED],
-            "completedCalls" => &[COMPLETED],
-            "failedCalls" => &[FAILED],
-            "busyCalls" => &[BUSY],
-            "noAnswerCalls" => &[NO_ANSWER],
-            "cancelledCalls" => &[CANCELLED],
-            "inProgressCalls" => &[IN_PROGRESS],
-            "answerRate" => &[ANSWERED, TOTAL],
-            "successRate" => &[COMPLETED, TOTAL],
-            "totalDurationSeconds" => &[DURATION],
-            "avgDurationSeconds" => &[DURATION, ANSWERED],
-            "billedMinutes" => &[BILLED],
-            "creditsUsed" => &[CREDITS],
-            "totalCost" => &[COST],
-            "analyzedCalls" => &[ANALYZED],
-            "hotLeads" => &[HOT],
-            "warmLeads" => &[WARM],
-            "coldLeads" => &[COLD],
-            "avgTotalScore" => &[TOTAL_SCORE, TOTAL_SCORE + 1],
-            "avgIntentScore" => &[INTENT, INTENT + 1],
-            "avgUrgencyScore" => &[URGENCY, URGENCY + 1],
-            "avgBudgetScore" => &[BUDGET, BUDGET + 1],
-            "avgFitScore" => &[FIT, FIT + 1],
-            "avgEngagementScore" => &[ENGAGEMENT, ENGAGEMENT + 1],
-            "ctaPricingClicks" => &[CTA_PRICING],
-            "ctaDemoClicks" => &[CTA_DEMO],
-            "ctaFollowupClicks" => &[CTA_FOLLOWUP],
-            "ctaSampleClicks" => &[CTA_SAMPLE],
-            "humanEscalations" => &[ESCALATIONS],
-            "callsWithCta" => &[WITH_CTA],
-            "ctaConversionRate" => &[WITH_CTA, TOTAL],
-            "demosBooked" => &[DEMOS],
-            "positiveCalls" => &[POSITIVE],
-            "neutralCalls" => &[NEUTRAL],
-            "negativeCalls" => &[NEGATIVE],
-            _ => return None,
-        })
+    /// The metric of the field `name`, if it is one.
+    fn metric(name: &str) -> Option<Metric> {
+        METRICS.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
     }
 
     /// The counters a selection of `Kpis` fields needs: a read sums only
@@ -204,7 +121,11 @@ impl Kpis {
     pub fn counters_for(field: SelectionField<'_>) -> CounterSet {
         field
             .selection_set()
-            .map(|f| Self::counters_of(f.name()).map_or(CounterSet::ALL, CounterSet::of))
+            .map(|f| match (f.name(), Self::metric(f.name())) {
+                (_, Some(metric)) => metric.counters(),
+                ("__typename", None) => CounterSet::TOTAL,
+                (_, None) => CounterSet::ALL,
+            })
             .fold(CounterSet::TOTAL, CounterSet::union)
     }
 
@@ -218,6 +139,81 @@ impl Kpis {
             .fold(CounterSet::TOTAL, CounterSet::union)
     }
 }
+
+/// How a field of `Kpis` is computed from the counters.
+#[derive(Debug, Clone, Copy)]
+enum Metric {
+    /// The snapshot's instant, from no counter.
+    AsOf,
+    /// One counter.
+    Count(usize),
+    /// A numerator over a denominator, null when the latter is 0.
+    Ratio(usize, usize),
+    /// A score's sum over its count (the counter after it).
+    Average(usize),
+    /// `COST` as an exact decimal.
+    Cost,
+}
+
+impl Metric {
+    /// The counters it is computed from.
+    fn counters(self) -> CounterSet {
+        match self {
+            Metric::AsOf => CounterSet::of(&[]),
+            Metric::Count(i) => CounterSet::of(&[i]),
+            Metric::Ratio(numerator, denominator) => CounterSet::of(&[numerator, denominator]),
+            Metric::Average(sum) => CounterSet::of(&[sum, sum + 1]),
+            Metric::Cost => CounterSet::of(&[c::COST]),
+        }
+    }
+}
+
+/// Every field of `Kpis` (as `KpisObject` declares them) with its metric.
+const METRICS: [(&str, Metric); 39] = {
+    use Metric::*;
+    use c::*;
+    [
+        ("asOf", AsOf),
+        ("totalCalls", Count(TOTAL)),
+        ("inboundCalls", Count(INBOUND)),
+        ("outboundCalls", Count(OUTBOUND)),
+        ("answeredCalls", Count(ANSWERED)),
+        ("completedCalls", Count(COMPLETED)),
+        ("failedCalls", Count(FAILED)),
+        ("busyCalls", Count(BUSY)),
+        ("noAnswerCalls", Count(NO_ANSWER)),
+        ("cancelledCalls", Count(CANCELLED)),
+        ("inProgressCalls", Count(IN_PROGRESS)),
+        ("answerRate", Ratio(ANSWERED, TOTAL)),
+        ("successRate", Ratio(COMPLETED, TOTAL)),
+        ("totalDurationSeconds", Count(DURATION)),
+        ("avgDurationSeconds", Ratio(DURATION, ANSWERED)),
+        ("billedMinutes", Count(BILLED)),
+        ("creditsUsed", Count(CREDITS)),
+        ("totalCost", Cost),
+        ("analyzedCalls", Count(ANALYZED)),
+        ("hotLeads", Count(HOT)),
+        ("warmLeads", Count(WARM)),
+        ("coldLeads", Count(COLD)),
+        ("avgTotalScore", Average(TOTAL_SCORE)),
+        ("avgIntentScore", Average(INTENT)),
+        ("avgUrgencyScore", Average(URGENCY)),
+        ("avgBudgetScore", Average(BUDGET)),
+        ("avgFitScore", Average(FIT)),
+        ("avgEngagementScore", Average(ENGAGEMENT)),
+        ("ctaPricingClicks", Count(CTA_PRICING)),
+        ("ctaDemoClicks", Count(CTA_DEMO)),
+        ("ctaFollowupClicks", Count(CTA_FOLLOWUP)),
+        ("ctaSampleClicks", Count(CTA_SAMPLE)),
+        ("humanEscalations", Count(ESCALATIONS)),
+        ("callsWithCta", Count(WITH_CTA)),
+        ("ctaConversionRate", Ratio(WITH_CTA, TOTAL)),
+        ("demosBooked", Count(DEMOS)),
+        ("positiveCalls", Count(POSITIVE)),
+        ("neutralCalls", Count(NEUTRAL)),
+        ("negativeCalls", Count(NEGATIVE)),
+    ]
+};
 
 /// An optional number as the engine writes it: null or the number.
 fn maybe(value: Option<f64>) -> Value {
@@ -494,7 +490,7 @@ mod tests {
     #[tokio::test]
     async fn a_selection_reads_every_counter_its_fields_need() {
         let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
-        let names: Vec<&str> = NAMES.split_whitespace().collect();
+        let names: Vec<&str> = METRICS.iter().map(|(name, _)| *name).collect();
         // Each field alone, then through fragments and aliases.
         let mut selections: Vec<String> = names.iter().map(|n| n.to_string()).collect();
         selections.push("... on Kpis { answerRate } ...More a: avgFitScore".into());
@@ -517,17 +513,8 @@ mod tests {
             assert_eq!(data["group"]["kpis"], data["fast"], "{selection}");
         }
         // A field it does not know reads everything.
-        assert_eq!(Kpis::counters_of("noSuchMetric"), None);
+        assert!(Kpis::metric("noSuchMetric").is_none());
     }
-
-    /// Every field of `Kpis`, as introspection lists them.
-    const NAMES: &str = "asOf totalCalls inboundCalls outboundCalls answeredCalls completedCalls \
-        failedCalls busyCalls noAnswerCalls cancelledCalls inProgressCalls answerRate successRate \
-        totalDurationSeconds avgDurationSeconds billedMinutes creditsUsed totalCost analyzedCalls \
-        hotLeads warmLeads coldLeads avgTotalScore avgIntentScore avgUrgencyScore avgBudgetScore \
-        avgFitScore avgEngagementScore ctaPricingClicks ctaDemoClicks ctaFollowupClicks \
-        ctaSampleClicks humanEscalations callsWithCta ctaConversionRate demosBooked positiveCalls \
-        neutralCalls negativeCalls";
 
     #[tokio::test]
     async fn one_pass_answers_every_field_as_the_engine_does() {
@@ -547,9 +534,10 @@ mod tests {
             .map(|f| f["name"].as_str().unwrap().to_owned())
             .collect();
         assert_eq!(names.len(), 39);
+        // The metric table lists every field, in the schema's order.
         assert_eq!(
-            names.join(" "),
-            NAMES.split_whitespace().collect::<Vec<_>>().join(" ")
+            names,
+            METRICS.iter().map(|(name, _)| *name).collect::<Vec<_>>()
         );
         for name in &names {
             assert!(
