@@ -150,6 +150,25 @@ fn collect(
     Some(())
 }
 
+/// For tests: the answers of `fast` and `slow` in `data`, the same object
+/// one-pass and through the engine, must be equal and in the same order.
+/// Returns the one-pass answer.
+#[cfg(test)]
+pub(crate) fn assert_fast_is_slow(data: &Value, context: &str) -> IndexMap<Name, Value> {
+    let Value::Object(data) = data else {
+        panic!("no data: {data:?}");
+    };
+    let (Some(Value::Object(fast)), Some(Value::Object(slow))) =
+        (data.get("fast"), data.get("slow"))
+    else {
+        panic!("{data:?}");
+    };
+    assert_eq!(fast, slow, "{context}");
+    let keys = |o: &IndexMap<Name, Value>| o.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(fast), keys(slow), "{context}: same order");
+    fast.clone()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,23 +373,13 @@ mod tests {
         let query = format!(
             "{{ fast: fast{field} {{ {selection} }} slow: slow{field} {{ {selection} }} }}"
         );
-        let Value::Object(data) = schema
+        let data = schema
             .execute(query.as_str())
             .await
             .into_result()
             .unwrap()
-            .data
-        else {
-            panic!("no data");
-        };
-        let (Some(Value::Object(fast)), Some(Value::Object(slow))) =
-            (data.get("fast"), data.get("slow"))
-        else {
-            panic!("{data:?}");
-        };
-        assert_eq!(fast, slow, "{type_name}");
-        let keys = |o: &IndexMap<Name, Value>| o.keys().map(|k| k.to_string()).collect::<Vec<_>>();
-        assert_eq!(keys(fast), keys(slow), "{type_name}: same order");
+            .data;
+        assert_fast_is_slow(&data, type_name);
     }
 
     #[tokio::test]
