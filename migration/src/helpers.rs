@@ -90,6 +90,24 @@ pub async fn create_all(
     Ok(())
 }
 
+/// Runs `statements` in order on PostgreSQL; on SQLite does nothing (for
+/// what only PostgreSQL has or needs).
+pub async fn on_postgres(
+    manager: &SchemaManager<'_>,
+    statements: impl IntoIterator<Item = String>,
+) -> Result<(), DbErr> {
+    if manager.get_database_backend() != sea_orm_migration::sea_orm::DbBackend::Postgres {
+        return Ok(());
+    }
+    for statement in statements {
+        manager
+            .get_connection()
+            .execute_unprepared(&statement)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Drops tables in the given order.
 pub async fn drop_all(manager: &SchemaManager<'_>, tables: &[&'static str]) -> Result<(), DbErr> {
     for table in tables {

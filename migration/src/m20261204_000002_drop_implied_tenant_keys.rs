@@ -12,8 +12,8 @@
 //! rollup row. SQLite checks foreign keys through an index, cheaply, and
 //! cannot drop a constraint without rebuilding its table; it keeps them.
 
+use crate::helpers::on_postgres;
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::DbBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -29,31 +29,19 @@ const TABLES: [&str; 4] = [
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        let db = manager.get_connection();
-        for table in TABLES {
-            db.execute_unprepared(&format!(
-                "ALTER TABLE {table} DROP CONSTRAINT IF EXISTS fk_{table}_tenant"
-            ))
-            .await?;
-        }
-        Ok(())
+        let statements = TABLES.map(|table| {
+            format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS fk_{table}_tenant")
+        });
+        on_postgres(manager, statements).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        let db = manager.get_connection();
-        for table in TABLES {
-            db.execute_unprepared(&format!(
+        let statements = TABLES.map(|table| {
+            format!(
                 "ALTER TABLE {table} ADD CONSTRAINT fk_{table}_tenant FOREIGN KEY (tenant_id)
                    REFERENCES tenants (id) ON DELETE CASCADE"
-            ))
-            .await?;
-        }
-        Ok(())
+            )
+        });
+        on_postgres(manager, statements).await
     }
 }

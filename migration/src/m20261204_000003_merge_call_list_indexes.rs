@@ -12,8 +12,8 @@
 //! SQLite keeps its indexes: its ascending order already puts NULLs first,
 //! and it has no `_recent` index for the tenant's own list.
 
+use crate::helpers::on_postgres;
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::DbBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -44,40 +44,30 @@ fn columns(parent: Option<&str>, order: &str) -> String {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        let db = manager.get_connection();
-        for (merged, recent, parent) in LISTS {
+        let statements = LISTS.map(|(merged, recent, parent)| {
             let columns = columns(parent, "initiated_at NULLS FIRST, id");
-            db.execute_unprepared(&format!(
+            format!(
                 "DROP INDEX {merged}; DROP INDEX {recent}; \
                  CREATE INDEX {merged} ON calls ({columns})"
-            ))
-            .await?;
-        }
-        Ok(())
+            )
+        });
+        on_postgres(manager, statements).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        let db = manager.get_connection();
-        for (merged, recent, parent) in LISTS {
+        let statements = LISTS.map(|(merged, recent, parent)| {
             // As `m20250101_000003` and `m20261123_000001` made them.
             let ascending = match parent {
                 Some(_) => columns(parent, "initiated_at"),
                 None => columns(parent, "initiated_at, id"),
             };
             let descending = columns(parent, "initiated_at DESC NULLS LAST, id DESC");
-            db.execute_unprepared(&format!(
+            format!(
                 "DROP INDEX {merged}; \
                  CREATE INDEX {merged} ON calls ({ascending}); \
                  CREATE INDEX {recent} ON calls ({descending})"
-            ))
-            .await?;
-        }
-        Ok(())
+            )
+        });
+        on_postgres(manager, statements).await
     }
 }
