@@ -7,9 +7,7 @@ use crate::config::DatabaseConfig;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -200,11 +198,9 @@ impl Db {
     ) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
         let txn = self.conn.begin().await?;
         if self.backend() == DbBackend::Postgres {
-            // A `Uuid` prints as hex and dashes only: nothing to escape.
             txn.execute_unprepared(&format!(
-                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; \
-                 SELECT set_config('role', 'callboard_tenant', true), \
-                        set_config('callboard.tenant_id', '{tenant}', true)"
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; {}",
+                scope_sql(tenant)
             ))
             .await?;
         }
@@ -234,15 +230,18 @@ pub async fn scope_to_tenant<C: ConnectionTrait>(
     if txn.get_database_backend() != DbBackend::Postgres {
         return Ok(());
     }
-    // `set_config(.., true)` is `SET LOCAL`, and one statement does both.
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT set_config('role', 'callboard_tenant', true), \
-                set_config('callboard.tenant_id', $1, true)",
-        [tenant.to_string().into()],
-    ))
-    .await?;
+    txn.execute_unprepared(&scope_sql(tenant)).await?;
     Ok(())
+}
+
+/// The statement that scopes a transaction to `tenant`: `set_config(..,
+/// true)` is `SET LOCAL`, and one statement does both. A `Uuid` prints as
+/// hex digits and dashes only, so it needs no escaping.
+fn scope_sql(tenant: uuid::Uuid) -> String {
+    format!(
+        "SELECT set_config('role', 'callboard_tenant', true), \
+                set_config('callboard.tenant_id', '{tenant}', true)"
+    )
 }
 
 /// The TCP port of a PostgreSQL URL that connects over TCP (not a socket).
