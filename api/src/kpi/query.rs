@@ -8,8 +8,12 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::enums::{CallDirection, CallStatus};
 use entity::{call, lead_analysis};
-use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Query, SelectStatement, UnionType};
-use sea_orm::{ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{
+    Alias, Cond, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr, UnionType,
+};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -235,14 +239,29 @@ fn rollup_where(
     }
 }
 
+/// The sum of a counter column as a 64-bit integer: PostgreSQL's
+/// `sum_exact` (migration `m20261204_000004`), which adds `bigint`s without
+/// `sum`'s detour through `numeric`; SQLite's `sum` of integers is one.
+fn sum_of(column: &'static str, backend: DbBackend) -> SimpleExpr {
+    let column = Expr::col(Alias::new(column));
+    match backend {
+        DbBackend::Postgres => Func::cust(Alias::new("sum_exact")).arg(column).into(),
+        _ => Func::cast_as(Func::sum(column), Alias::new("BIGINT")).into(),
+    }
+}
+
 /// The counters of `set` summed (as their columns, in storage order), then
 /// the dimension's column when grouped by one.
-fn sums_and_group(q: &mut SelectStatement, dimension: Option<Dimension>, set: CounterSet) {
+fn sums_and_group(
+    q: &mut SelectStatement,
+    Shape {
+        dimension,
+        set,
+        backend,
+    }: Shape,
+) {
     for c in set.indices().map(|i| COLUMNS[i]) {
-        q.expr_as(
-            Func::cast_as(Func::sum(Expr::col(Alias::new(c))), Alias::new("BIGINT")),
-            Alias::new(c),
-        );
+        q.expr_as(sum_of(c, backend), Alias::new(c));
     }
     if let Some(d) = dimension {
         q.column(Alias::new(dimension_column(d)))
@@ -250,11 +269,12 @@ fn sums_and_group(q: &mut SelectStatement, dimension: Option<Dimension>, set: Co
     }
 }
 
-/// What a read sums and how it groups.
+/// What a read sums and how it groups, and for which database.
 #[derive(Debug, Clone, Copy)]
 struct Shape {
     dimension: Option<Dimension>,
     set: CounterSet,
+    backend: DbBackend,
 }
 
 fn rollup_select(
@@ -263,7 +283,7 @@ fn rollup_select(
     grain: i16,
     spans: &[(DateTime<Utc>, DateTime<Utc>)],
     filter: &KpiFilter,
-    Shape { dimension, set }: Shape,
+    shape: Shape,
     slots: Slots,
 ) -> SelectStatement {
     let mut q = Query::select();
@@ -279,7 +299,7 @@ fn rollup_select(
                 .group_by_col(Alias::new("bucket"));
         }
     }
-    sums_and_group(&mut q, dimension, set);
+    sums_and_group(&mut q, shape);
     rollup_where(&mut q, tenant, grain, spans, filter);
     q
 }
@@ -291,8 +311,9 @@ fn one_range_select(
     table: &'static str,
     pieces: &[(usize, Piece)],
     filter: &KpiFilter,
-    Shape { dimension, set }: Shape,
+    shape: Shape,
 ) -> Option<SelectStatement> {
+    let Shape { dimension, set, .. } = shape;
     let mut branches = Vec::new();
     for subtract in [false, true] {
         for (source, grain) in ROLLUPS {
@@ -321,7 +342,7 @@ fn one_range_select(
     rows.unions(branches.into_iter().map(|b| (UnionType::All, b)));
     let mut q = Query::select();
     q.from_subquery(rows, Alias::new("pieces"));
-    sums_and_group(&mut q, dimension, set);
+    sums_and_group(&mut q, shape);
     Some(q)
 }
 
@@ -449,7 +470,11 @@ pub async fn aggregate<C: ConnectionTrait>(
         })
         .collect();
     let table = table_for(filter, dimension);
-    let shape = Shape { dimension, set };
+    let shape = Shape {
+        dimension,
+        set,
+        backend: db.get_database_backend(),
+    };
     if ranges.len() == 1
         && let Some(select) = one_range_select(tenant, table, &all, filter, shape)
     {
@@ -567,6 +592,7 @@ mod tests {
         let shape = Shape {
             dimension: Some(Dimension::Agent),
             set,
+            backend: DbBackend::Postgres,
         };
         one_range_select(
             Uuid::nil(),
@@ -590,5 +616,8 @@ mod tests {
         }
         let every = sql(CounterSet::ALL);
         assert!(COLUMNS.iter().all(|column| every.contains(column)));
+        // PostgreSQL sums without a detour through `numeric`.
+        assert!(every.contains(r#"sum_exact("total_calls")"#), "{every}");
+        assert!(!every.contains("SUM("), "{every}");
     }
 }
