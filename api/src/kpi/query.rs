@@ -4,6 +4,7 @@
 use super::buckets::{Piece, Source, pieces};
 use super::counters::{COLUMNS, CounterSet, Counters, contribution};
 use super::upkeep::{DAY_GRAIN, MONTH_GRAIN, QUARTER_GRAIN};
+use crate::read::uuid_in;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::enums::{CallDirection, CallStatus};
@@ -210,6 +211,7 @@ fn rollup_where(
     grain: i16,
     spans: &[(DateTime<Utc>, DateTime<Utc>)],
     filter: &KpiFilter,
+    backend: DbBackend,
 ) {
     let col = |c: &str| Expr::col(Alias::new(c));
     // The grain as a literal, so that PostgreSQL prunes the other grains'
@@ -226,10 +228,14 @@ fn rollup_where(
     }
     q.cond_where(any);
     if let Some(agents) = &filter.agents {
-        q.and_where(col("agent_id").is_in(agents.iter().copied()));
+        q.and_where(uuid_in(col("agent_id"), agents.iter().copied(), backend));
     }
     if let Some(campaigns) = &filter.campaigns {
-        q.and_where(col("campaign_id").is_in(campaigns.iter().copied()));
+        q.and_where(uuid_in(
+            col("campaign_id"),
+            campaigns.iter().copied(),
+            backend,
+        ));
     }
     if let Some(direction) = filter.direction {
         q.and_where(col("direction").eq(direction.to_value()));
@@ -300,7 +306,7 @@ fn rollup_select(
         }
     }
     sums_and_group(&mut q, shape);
-    rollup_where(&mut q, tenant, grain, spans, filter);
+    rollup_where(&mut q, tenant, grain, spans, filter, shape.backend);
     q
 }
 
@@ -334,7 +340,7 @@ fn one_range_select(
                     q.expr_as(value, Alias::new(c));
                 }
             }
-            rollup_where(&mut q, tenant, grain, &spans, filter);
+            rollup_where(&mut q, tenant, grain, &spans, filter, shape.backend);
             branches.push(q);
         }
     }

@@ -172,7 +172,11 @@ pub async fn pages_by_parent<C: ConnectionTrait>(
             .to_owned()
     } else {
         let ranked = select
-            .filter(Expr::col(column).is_in(parents.iter().copied()))
+            .filter(super::uuid_in(
+                Expr::col(column),
+                parents.iter().copied(),
+                backend,
+            ))
             .filter(ORDER.bounds(page))
             .into_query()
             .expr_as(
@@ -211,8 +215,13 @@ pub async fn counts_by_parent<C: ConnectionTrait>(
     filter: &CallFilter,
 ) -> Result<HashMap<Uuid, u64>, DbErr> {
     let column = parent.column();
-    let counts: Vec<(Uuid, i64)> = filtered(tenant, filter, db.get_database_backend())
-        .filter(column.is_in(parents.iter().copied()))
+    let backend = db.get_database_backend();
+    let counts: Vec<(Uuid, i64)> = filtered(tenant, filter, backend)
+        .filter(super::uuid_in(
+            Expr::col(column),
+            parents.iter().copied(),
+            backend,
+        ))
         .select_only()
         .column(column)
         .column_as(Expr::cust("COUNT(*)"), "n")

@@ -12,8 +12,9 @@ pub mod page;
 pub mod rows;
 pub mod transcript;
 
-use sea_orm::ColumnTrait;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Value};
+use sea_orm::{ColumnTrait, DbBackend};
+use uuid::Uuid;
 
 /// A condition no row meets.
 pub(crate) fn nothing() -> Expr {
@@ -27,5 +28,62 @@ pub(crate) fn one_of<C: ColumnTrait, V: Into<sea_orm::Value>>(column: C, values:
         nothing()
     } else {
         column.is_in(values)
+    }
+}
+
+/// `expr IN (ids)`. On PostgreSQL it is `expr = ANY($n::uuid[])`: one
+/// parameter however many ids, so a loader's statement has the same text,
+/// and so the same prepared statement and plan, for every page size (an
+/// `IN` list is a new statement, parsed and planned, per length).
+pub(crate) fn uuid_in(
+    expr: impl Into<Expr>,
+    ids: impl IntoIterator<Item = Uuid>,
+    backend: DbBackend,
+) -> Expr {
+    let ids = ids.into_iter();
+    if backend != DbBackend::Postgres {
+        return expr.into().is_in(ids);
+    }
+    let mut array = String::from("{");
+    for (i, id) in ids.enumerate() {
+        if i > 0 {
+            array.push(',');
+        }
+        array.push_str(&id.to_string());
+    }
+    array.push('}');
+    Expr::cust_with_exprs(
+        "$1 = ANY(CAST($2 AS uuid[]))",
+        [expr.into(), Expr::val(Value::String(Some(array)))],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::sea_query::{Alias, PostgresQueryBuilder, Query, SqliteQueryBuilder};
+
+    #[test]
+    fn uuid_lists_are_one_array_parameter_on_postgres() {
+        let ids = [Uuid::from_u128(1), Uuid::from_u128(2)];
+        let select = |backend| {
+            Query::select()
+                .column(Alias::new("id"))
+                .from(Alias::new("agents"))
+                .and_where(uuid_in(Expr::col(Alias::new("id")), ids, backend))
+                .to_owned()
+        };
+        let (sql, values) = select(DbBackend::Postgres).build(PostgresQueryBuilder);
+        assert_eq!(
+            sql,
+            r#"SELECT "id" FROM "agents" WHERE "id" = ANY(CAST($1 AS uuid[]))"#
+        );
+        assert_eq!(
+            values.0,
+            [Value::String(Some(format!("{{{},{}}}", ids[0], ids[1])))]
+        );
+        let (sql, values) = select(DbBackend::Sqlite).build(SqliteQueryBuilder);
+        assert_eq!(sql, r#"SELECT "id" FROM "agents" WHERE "id" IN (?, ?)"#);
+        assert_eq!(values.0.len(), 2);
     }
 }

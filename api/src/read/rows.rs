@@ -3,6 +3,7 @@
 
 use crate::domain::TenantId;
 use entity::{agent, call, call_event, call_note, campaign, contact, follow_up, lead_analysis};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder, Select,
 };
@@ -118,8 +119,13 @@ where
     E: TenantOwned,
     C: ConnectionTrait,
 {
+    let backend = db.get_database_backend();
     let rows = E::of_tenant(tenant)
-        .filter(E::ID.is_in(ids.iter().copied()))
+        .filter(super::uuid_in(
+            Expr::col(E::ID),
+            ids.iter().copied(),
+            backend,
+        ))
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|row| (E::id_of(&row), row)).collect())
@@ -136,7 +142,12 @@ where
     E: ChildRows,
     C: ConnectionTrait,
 {
-    let mut select = select.filter(E::PARENT.is_in(parents.iter().copied()));
+    let backend = db.get_database_backend();
+    let mut select = select.filter(super::uuid_in(
+        Expr::col(E::PARENT),
+        parents.iter().copied(),
+        backend,
+    ));
     for (column, direction) in E::order() {
         select = select.order_by(column, direction);
     }

@@ -39,6 +39,7 @@ async fn current_of<C: ConnectionTrait>(
     tenant: Uuid,
     calls: &[Uuid],
 ) -> Result<HashMap<Uuid, Current>, DbErr> {
+    let backend = db.get_database_backend();
     let newer = Alias::new("newer");
     let superseded = Query::select()
         .expr(Expr::cust("1"))
@@ -93,10 +94,11 @@ async fn current_of<C: ConnectionTrait>(
                 ),
         )
         .and_where(Expr::col((transcript::Entity, transcript::Column::TenantId)).eq(tenant))
-        .and_where(
-            Expr::col((transcript::Entity, transcript::Column::CallId))
-                .is_in(calls.iter().copied()),
-        )
+        .and_where(super::uuid_in(
+            Expr::col((transcript::Entity, transcript::Column::CallId)),
+            calls.iter().copied(),
+            backend,
+        ))
         .and_where(Expr::exists(superseded).not())
         .order_by(
             (

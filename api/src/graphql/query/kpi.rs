@@ -11,10 +11,10 @@ use crate::graphql::types::{
 };
 use crate::kpi::report::{self, Range};
 use crate::kpi::{Dimension, GroupKey};
+use crate::read::rows::by_ids;
 use crate::tenant::find_tenant;
 use async_graphql::{Context, Object, Result};
 use entity::{agent, campaign};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -125,22 +125,14 @@ impl KpiQuery {
         let mut agents: HashMap<Uuid, agent::Model> = HashMap::new();
         let mut campaigns: HashMap<Uuid, campaign::Model> = HashMap::new();
         if dimension == Dimension::Agent && !ids.is_empty() {
-            let rows = agent::Entity::find()
-                .filter(agent::Column::TenantId.eq(tenant.uuid()))
-                .filter(agent::Column::Id.is_in(ids.iter().copied()))
-                .all(db.conn())
+            agents = by_ids::<agent::Entity, _>(db.conn(), tenant, &ids)
                 .await
                 .map_err(ApiError::from)?;
-            agents = rows.into_iter().map(|a| (a.id, a)).collect();
         }
         if dimension == Dimension::Campaign && !ids.is_empty() {
-            let rows = campaign::Entity::find()
-                .filter(campaign::Column::TenantId.eq(tenant.uuid()))
-                .filter(campaign::Column::Id.is_in(ids.iter().copied()))
-                .all(db.conn())
+            campaigns = by_ids::<campaign::Entity, _>(db.conn(), tenant, &ids)
                 .await
                 .map_err(ApiError::from)?;
-            campaigns = rows.into_iter().map(|c| (c.id, c)).collect();
         }
         Ok(snapshot
             .value
