@@ -31,10 +31,15 @@ pub(crate) fn one_of<C: ColumnTrait, V: Into<sea_orm::Value>>(column: C, values:
     }
 }
 
-/// `expr IN (ids)`. On PostgreSQL it is `expr = ANY($n::uuid[])`: one
-/// parameter however many ids, so a loader's statement has the same text,
-/// and so the same prepared statement and plan, for every page size (an
-/// `IN` list is a new statement, parsed and planned, per length).
+/// `expr IN (ids)`. On PostgreSQL the ids are one array parameter, joined
+/// as `expr IN (SELECT m.id FROM unnest($n::uuid[]) AS m(id))`: a loader's
+/// statement has the same text, and so the same prepared statement and
+/// plan, for every page size (an `IN` list is a new statement, parsed and
+/// planned, per length). The array is converted once and its rows kept for
+/// rescans: in `expr = ANY($n::uuid[])` PostgreSQL converts the text
+/// parameter again for every row it tests (13 ms for 200 agents), and the
+/// planner makes a long list an index condition probed once per id (a seq
+/// scan or 100 descents where a range scan and a hash join take 0.5 ms).
 pub(crate) fn uuid_in(
     expr: impl Into<Expr>,
     ids: impl IntoIterator<Item = Uuid>,
@@ -53,7 +58,7 @@ pub(crate) fn uuid_in(
     }
     array.push('}');
     Expr::cust_with_exprs(
-        "$1 = ANY(CAST($2 AS uuid[]))",
+        "$1 IN (SELECT m.id FROM unnest(CAST($2 AS uuid[])) AS m(id))",
         [expr.into(), Expr::val(Value::String(Some(array)))],
     )
 }
@@ -76,7 +81,7 @@ mod tests {
         let (sql, values) = select(DbBackend::Postgres).build(PostgresQueryBuilder);
         assert_eq!(
             sql,
-            r#"SELECT "id" FROM "agents" WHERE "id" = ANY(CAST($1 AS uuid[]))"#
+            r#"SELECT "id" FROM "agents" WHERE "id" IN (SELECT m.id FROM unnest(CAST($1 AS uuid[])) AS m(id))"#
         );
         assert_eq!(
             values.0,
