@@ -419,3 +419,53 @@ db_test! {
         }
     }
 }
+
+db_test! {
+    async fn expired_refresh_tokens_and_dead_sessions_are_pruned(app) {
+        use entity::{refresh_token, user_session};
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let t = app.create_tenant("Acme").await;
+        let (_, password) = invite(&app, &t.key, "ana@example.com", "ANALYST", None).await;
+        let (_, first) = sign_in(&app, "ana@example.com", &password).await;
+        let rotated = app.gql(None, REFRESH, json!({ "token": first })).await;
+        let second = data(&rotated)["refreshToken"]["refreshToken"].as_str().unwrap().to_owned();
+        let (_, other) = sign_in(&app, "ana@example.com", &password).await;
+        let conn = app.db.conn();
+        let tokens = || refresh_token::Entity::find().order_by_asc(refresh_token::Column::CreatedAt).all(conn);
+        let before = tokens().await.unwrap();
+        assert_eq!(before.len(), 3, "two tokens of the first session, one of the second");
+        let (kept_session, dead_session) = (before[0].session_id, before[2].session_id);
+        // The first session's spent token and the second session's only
+        // token expire.
+        refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::ExpiresAt, Expr::value(chrono::Utc::now() - chrono::Duration::hours(1)))
+            .filter(refresh_token::Column::Id.is_in([before[0].id, before[2].id]))
+            .exec(conn)
+            .await
+            .unwrap();
+        assert_eq!(error_code(&app.gql(None, REFRESH, json!({ "token": other })).await), "UNAUTHENTICATED");
+
+        // A refresh drops its session's expired tokens, and keeps the spent
+        // one that has not expired, so that its reuse is still caught.
+        let third = app.gql(None, REFRESH, json!({ "token": second })).await;
+        assert!(data(&third)["refreshToken"]["accessToken"].is_string(), "{third}");
+        let after: Vec<_> = tokens().await.unwrap().into_iter().map(|r| r.id).collect();
+        assert!(!after.contains(&before[0].id), "the expired token is gone");
+        assert!(after.contains(&before[1].id), "the spent, unexpired token stays");
+        assert!(after.contains(&before[2].id), "another session's tokens wait for a sign-in");
+        assert_eq!(after.len(), 3);
+
+        // A sign-in drops the user's sessions that cannot be refreshed any
+        // more, with their tokens; the live one stays.
+        let (fresh, _) = sign_in(&app, "ana@example.com", &password).await;
+        let sessions: Vec<_> = user_session::Entity::find().all(conn).await.unwrap().into_iter().map(|s| s.id).collect();
+        assert_eq!(sessions.len(), 2, "{sessions:?}");
+        assert!(sessions.contains(&kept_session));
+        assert!(!sessions.contains(&dead_session));
+        assert!(tokens().await.unwrap().iter().all(|r| r.session_id != dead_session));
+        assert!(data(&app.gql(Some(&fresh), &TENANT, json!({})).await)["tenant"].is_object());
+        let reused = app.gql(None, REFRESH, json!({ "token": second })).await;
+        assert_eq!(error_code(&reused), "UNAUTHENTICATED", "reuse of the spent token is still caught");
+    }
+}

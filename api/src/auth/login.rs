@@ -119,8 +119,43 @@ pub async fn login(
     .insert(&txn)
     .await?;
     let signed_in = issue(&txn, user, session.id).await?;
+    prune_sessions(&txn, &signed_in.user, Utc::now()).await?;
     txn.commit().await?;
     Ok(signed_in)
+}
+
+/// Deletes the user's sessions none of whose refresh tokens can be
+/// exchanged any more (all expired; a revoked session's last token expires
+/// `REFRESH_TTL` after it was issued), with their tokens. Such a session
+/// lets nothing in: its access tokens died with its last refresh. So the
+/// tables hold a bounded number of sessions per user, however often they
+/// sign in; the audit log keeps what happened.
+async fn prune_sessions<C: ConnectionTrait>(
+    db: &C,
+    user: &user::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    use sea_orm::sea_query::{ExprTrait, Query};
+    let live = Query::select()
+        .expr(Expr::val(1))
+        .from(refresh_token::Entity)
+        .and_where(
+            Expr::col((refresh_token::Entity, refresh_token::Column::TenantId))
+                .equals((user_session::Entity, user_session::Column::TenantId)),
+        )
+        .and_where(
+            Expr::col((refresh_token::Entity, refresh_token::Column::SessionId))
+                .equals((user_session::Entity, user_session::Column::Id)),
+        )
+        .and_where(Expr::col((refresh_token::Entity, refresh_token::Column::ExpiresAt)).gt(now))
+        .to_owned();
+    user_session::Entity::delete_many()
+        .filter(user_session::Column::TenantId.eq(user.tenant_id))
+        .filter(user_session::Column::UserId.eq(user.id))
+        .filter(sea_orm::Condition::all().not().add(Expr::exists(live)))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 fn attempt_key(email: &str, client: &ClientAddress) -> String {
@@ -254,6 +289,14 @@ async fn issue<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
+    // The session's expired tokens can never be exchanged again: a spent
+    // one still unexpired is kept, so that its reuse is still caught.
+    refresh_token::Entity::delete_many()
+        .filter(refresh_token::Column::TenantId.eq(user.tenant_id))
+        .filter(refresh_token::Column::SessionId.eq(session))
+        .filter(refresh_token::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?;
     let access = token::issue_access(tenant, user.id, session, user.role, user.agent_id)?;
     Ok(SignedIn {
         user,
