@@ -569,7 +569,11 @@ pub async fn effective_analyses<C: ConnectionTrait>(
         let rows = lead_analysis::Entity::find()
             .filter(lead_analysis::Column::TenantId.eq(tenant))
             .filter(lead_analysis::Column::Effective.eq(true))
-            .filter(lead_analysis::Column::CallId.is_in(chunk.iter().copied()))
+            .filter(uuid_in(
+                Expr::col(lead_analysis::Column::CallId),
+                chunk.iter().copied(),
+                db.get_database_backend(),
+            ))
             .all(db)
             .await
             .context("reading effective analyses")?;

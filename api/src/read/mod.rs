@@ -12,7 +12,8 @@ pub mod page;
 pub mod rows;
 pub mod transcript;
 
-use sea_orm::sea_query::{Expr, ExprTrait, Value};
+use crate::ingest::bulk::text_array;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DbBackend};
 use uuid::Uuid;
 
@@ -45,28 +46,23 @@ pub(crate) fn uuid_in(
     ids: impl IntoIterator<Item = Uuid>,
     backend: DbBackend,
 ) -> Expr {
-    let ids = ids.into_iter();
     if backend != DbBackend::Postgres {
         return expr.into().is_in(ids);
     }
-    let mut array = String::from("{");
-    for (i, id) in ids.enumerate() {
-        if i > 0 {
-            array.push(',');
-        }
-        array.push_str(&id.to_string());
-    }
-    array.push('}');
+    let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
     Expr::cust_with_exprs(
         "$1 IN (SELECT m.id FROM unnest(CAST($2 AS uuid[])) AS m(id))",
-        [expr.into(), Expr::val(Value::String(Some(array)))],
+        [
+            expr.into(),
+            Expr::val(text_array(ids.iter().map(String::as_str))),
+        ],
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sea_orm::sea_query::{Alias, PostgresQueryBuilder, Query, SqliteQueryBuilder};
+    use sea_orm::sea_query::{Alias, PostgresQueryBuilder, Query, SqliteQueryBuilder, Value};
 
     #[test]
     fn uuid_lists_are_one_array_parameter_on_postgres() {
@@ -85,7 +81,10 @@ mod tests {
         );
         assert_eq!(
             values.0,
-            [Value::String(Some(format!("{{{},{}}}", ids[0], ids[1])))]
+            [Value::String(Some(format!(
+                r#"{{"{}","{}"}}"#,
+                ids[0], ids[1]
+            )))]
         );
         let (sql, values) = select(DbBackend::Sqlite).build(SqliteQueryBuilder);
         assert_eq!(sql, r#"SELECT "id" FROM "agents" WHERE "id" IN (?, ?)"#);
