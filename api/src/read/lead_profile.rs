@@ -90,9 +90,11 @@ pub async fn by_contacts<C: ConnectionTrait>(
                 .add(Expr::col((lead_analysis::Entity, lead_analysis::Column::Effective)).eq(true)),
         )
         .and_where(Expr::col((call::Entity, call::Column::TenantId)).eq(tenant.uuid()))
-        .and_where(
-            Expr::col((call::Entity, call::Column::ContactId)).is_in(contacts.iter().copied()),
-        )
+        .and_where(super::uuid_in(
+            Expr::col((call::Entity, call::Column::ContactId)),
+            contacts.iter().copied(),
+            db.get_database_backend(),
+        ))
         .and_where(call::Column::InitiatedAt.is_not_null())
         .order_by((call::Entity, call::Column::InitiatedAt), Order::Asc)
         .order_by((call::Entity, call::Column::Id), Order::Asc)
