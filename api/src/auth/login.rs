@@ -139,14 +139,12 @@ async fn prune_sessions<C: ConnectionTrait>(
     let live = Query::select()
         .expr(Expr::val(1))
         .from(refresh_token::Entity)
-        .and_where(
-            Expr::col((refresh_token::Entity, refresh_token::Column::TenantId))
-                .equals((user_session::Entity, user_session::Column::TenantId)),
-        )
-        .and_where(
-            Expr::col((refresh_token::Entity, refresh_token::Column::SessionId))
-                .equals((user_session::Entity, user_session::Column::Id)),
-        )
+        .cond_where(crate::read::same_tenant(
+            refresh_token::Entity,
+            refresh_token::Column::SessionId,
+            user_session::Entity,
+            user_session::Column::Id,
+        ))
         .and_where(Expr::col((refresh_token::Entity, refresh_token::Column::ExpiresAt)).gt(now))
         .to_owned();
     user_session::Entity::delete_many()

@@ -111,14 +111,12 @@ fn lead_tags(tags: &[LeadTag]) -> Expr {
     let analysis = Query::select()
         .expr(Expr::cust("1"))
         .from(lead_analysis::Entity)
-        .and_where(
-            Expr::col((lead_analysis::Entity, lead_analysis::Column::TenantId))
-                .equals((call::Entity, call::Column::TenantId)),
-        )
-        .and_where(
-            Expr::col((lead_analysis::Entity, lead_analysis::Column::CallId))
-                .equals((call::Entity, call::Column::Id)),
-        )
+        .cond_where(super::same_tenant(
+            lead_analysis::Entity,
+            lead_analysis::Column::CallId,
+            call::Entity,
+            call::Column::Id,
+        ))
         .and_where(Expr::col((lead_analysis::Entity, lead_analysis::Column::Effective)).eq(true))
         .cond_where(any)
         .to_owned();

@@ -7,7 +7,7 @@
 use crate::domain::TenantId;
 use chrono::{DateTime, Utc};
 use entity::{call, lead_analysis};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -78,16 +78,13 @@ pub async fn by_contacts<C: ConnectionTrait>(
         .join(
             JoinType::LeftJoin,
             lead_analysis::Entity,
-            Condition::all()
-                .add(
-                    Expr::col((lead_analysis::Entity, lead_analysis::Column::TenantId))
-                        .equals((call::Entity, call::Column::TenantId)),
-                )
-                .add(
-                    Expr::col((lead_analysis::Entity, lead_analysis::Column::CallId))
-                        .equals((call::Entity, call::Column::Id)),
-                )
-                .add(Expr::col((lead_analysis::Entity, lead_analysis::Column::Effective)).eq(true)),
+            super::same_tenant(
+                lead_analysis::Entity,
+                lead_analysis::Column::CallId,
+                call::Entity,
+                call::Column::Id,
+            )
+            .add(Expr::col((lead_analysis::Entity, lead_analysis::Column::Effective)).eq(true)),
         )
         .and_where(Expr::col((call::Entity, call::Column::TenantId)).eq(tenant.uuid()))
         .and_where(super::uuid_in(

@@ -13,7 +13,7 @@ pub mod rows;
 pub mod transcript;
 
 use crate::ingest::bulk::text_array;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, IntoIden};
 use sea_orm::{ColumnTrait, DbBackend};
 use uuid::Uuid;
 
@@ -30,6 +30,20 @@ pub(crate) fn one_of<C: ColumnTrait, V: Into<sea_orm::Value>>(column: C, values:
     } else {
         column.is_in(values)
     }
+}
+
+/// `a.tenant_id = b.tenant_id AND a.a_key = b.b_key`: a row of `a` and a
+/// row of `b` related within one tenant, as the schema's composite keys
+/// relate them (for joins and correlated subqueries).
+pub(crate) fn same_tenant<A, B>(a: A, a_key: impl IntoIden, b: B, b_key: impl IntoIden) -> Condition
+where
+    A: IntoIden + Clone,
+    B: IntoIden + Clone,
+{
+    let tenant = || Alias::new("tenant_id");
+    Condition::all()
+        .add(Expr::col((a.clone(), tenant())).equals((b.clone(), tenant())))
+        .add(Expr::col((a, a_key)).equals((b, b_key)))
 }
 
 /// `expr IN (ids)`. On PostgreSQL the ids are one array parameter, joined

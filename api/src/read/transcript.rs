@@ -4,7 +4,7 @@
 
 use crate::domain::TenantId;
 use entity::{transcript, transcript_segment};
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, IdenStatic, Iterable};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -44,14 +44,12 @@ async fn current_of<C: ConnectionTrait>(
     let superseded = Query::select()
         .expr(Expr::cust("1"))
         .from_as(transcript::Entity, newer.clone())
-        .and_where(
-            Expr::col((newer.clone(), transcript::Column::TenantId))
-                .equals((transcript::Entity, transcript::Column::TenantId)),
-        )
-        .and_where(
-            Expr::col((newer.clone(), transcript::Column::CallId))
-                .equals((transcript::Entity, transcript::Column::CallId)),
-        )
+        .cond_where(super::same_tenant(
+            newer.clone(),
+            transcript::Column::CallId,
+            transcript::Entity,
+            transcript::Column::CallId,
+        ))
         .and_where(
             Expr::col((newer, transcript::Column::RecordedAt)).gt(Expr::col((
                 transcript::Entity,
@@ -77,21 +75,12 @@ async fn current_of<C: ConnectionTrait>(
         .join(
             JoinType::LeftJoin,
             transcript_segment::Entity,
-            Condition::all()
-                .add(
-                    Expr::col((
-                        transcript_segment::Entity,
-                        transcript_segment::Column::TenantId,
-                    ))
-                    .equals((transcript::Entity, transcript::Column::TenantId)),
-                )
-                .add(
-                    Expr::col((
-                        transcript_segment::Entity,
-                        transcript_segment::Column::TranscriptId,
-                    ))
-                    .equals((transcript::Entity, transcript::Column::Id)),
-                ),
+            super::same_tenant(
+                transcript_segment::Entity,
+                transcript_segment::Column::TranscriptId,
+                transcript::Entity,
+                transcript::Column::Id,
+            ),
         )
         .and_where(Expr::col((transcript::Entity, transcript::Column::TenantId)).eq(tenant))
         .and_where(super::uuid_in(
