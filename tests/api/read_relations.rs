@@ -76,3 +76,53 @@ db_test! {
         assert_eq!(node["notes"], json!([{ "body": "first" }, { "body": "second" }]));
     }
 }
+
+db_test! {
+    async fn a_calls_events_read_their_payload_only_when_it_is_asked_for(app) {
+        use crate::ingest::{event, event_with, send_events};
+        use entity::call_event;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let t = app.create_tenant("Acme").await;
+        let body = json!({ "transcript": "x".repeat(4096), "telephony": { "hops": [1, 2] } });
+        send_events(&app, &t.key, vec![
+            event_with("e1", "c1", "INITIATED", 0, json!({ "payload": body })),
+            event("e2", "c1", "RINGING", 3),
+        ]).await;
+
+        // With the payload asked for, directly or through a fragment, it is
+        // there; without, every other field reads the same.
+        for query in [
+            "{ calls { nodes { events { eventId type payload } } } }",
+            "{ calls { nodes { events { eventId type ...raw } } } } fragment raw on CallEvent { payload }",
+        ] {
+            let reply = app.gql(Some(&t.key), query, json!({})).await;
+            assert_eq!(data(&reply)["calls"]["nodes"][0]["events"], json!([
+                { "eventId": "e1", "type": "INITIATED", "payload": body },
+                { "eventId": "e2", "type": "RINGING", "payload": null },
+            ]), "{query}");
+        }
+        let reply = app.gql(Some(&t.key), "{ calls { nodes { events { eventId type } } } }", json!({})).await;
+        assert_eq!(data(&reply)["calls"]["nodes"][0]["events"], json!([
+            { "eventId": "e1", "type": "INITIATED" },
+            { "eventId": "e2", "type": "RINGING" },
+        ]));
+
+        // The two selections read through two statements: the one without
+        // the payload leaves that column out.
+        let one = "{ calls { nodes { a: events { eventId } b: events { type } } } }";
+        let two = "{ calls { nodes { a: events { eventId } b: events { payload } } } }";
+        let (_, for_one) = counted(&app, &t.key, one, json!({})).await;
+        let (_, for_two) = counted(&app, &t.key, two, json!({})).await;
+        assert_eq!(for_two, for_one + 1, "a selection with the payload reads it on its own");
+        let call = call_uuid(&app, t.uuid, "c1").await;
+        let light = api::read::rows::events_without_payload(
+            call_event::Entity::find().filter(call_event::Column::TenantId.eq(t.uuid)),
+            app.db.backend(),
+        );
+        let rows = api::read::rows::by_parent(app.db.conn(), light, &[call]).await.unwrap();
+        let events = &rows[&call];
+        assert_eq!(events.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["e1", "e2"]);
+        assert!(events.iter().all(|e| e.payload.is_none()), "no payload read");
+        assert_eq!(events[0].event_type, entity::enums::CallEventType::Initiated);
+    }
+}

@@ -5,7 +5,8 @@ use crate::domain::TenantId;
 use entity::{agent, call, call_event, call_note, campaign, contact, follow_up, lead_analysis};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder, Select,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, Iterable, Order, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -106,6 +107,23 @@ impl ChildRows for follow_up::Entity {
         use follow_up::Column::{DueAt, Id};
         vec![(DueAt, Order::Asc), (Id, Order::Asc)]
     }
+}
+
+/// `select` of call events with every column but `payload`, which reads
+/// as null: the provider's raw body, often kilobytes an event, that a list
+/// of calls with their events seldom shows.
+pub fn events_without_payload(
+    select: Select<call_event::Entity>,
+    backend: DbBackend,
+) -> Select<call_event::Entity> {
+    let null = match backend {
+        DbBackend::Postgres => "CAST(NULL AS jsonb)",
+        _ => "NULL",
+    };
+    select
+        .select_only()
+        .columns(call_event::Column::iter().filter(|c| !matches!(c, call_event::Column::Payload)))
+        .expr_as(Expr::cust(null), "payload")
 }
 
 /// The rows of `tenant` with these ids, by id; ids of other tenants and

@@ -93,6 +93,29 @@ where
 
 /// A call's events in the order they happened.
 pub type EventsByCallLoader = ByParentLoader<call_event::Entity>;
+
+loader!(
+    /// A call's events in the order they happened, without their
+    /// `payload` (it reads as null): for a selection that does not ask for
+    /// it.
+    EventsWithoutPayloadByCallLoader
+);
+
+impl Loader<(TenantId, Uuid)> for EventsWithoutPayloadByCallLoader {
+    type Value = Vec<call_event::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[(TenantId, Uuid)]) -> Loaded<(TenantId, Uuid), Self::Value> {
+        per_tenant(keys, |tenant, calls| async move {
+            let select = rows::events_without_payload(
+                call_event::Entity::of_tenant(tenant),
+                self.db.backend(),
+            );
+            rows::by_parent(self.db.conn(), select, &calls).await
+        })
+        .await
+    }
+}
 /// A call's notes, oldest first.
 pub type NotesByCallLoader = ByParentLoader<call_note::Entity>;
 /// Every analysis of a call, newest first.

@@ -12,8 +12,8 @@ use crate::domain::{GlobalId, NodeKind};
 use crate::graphql::ContextExt;
 use crate::graphql::loaders::{
     AgentByIdLoader, CallPageByParentLoader, CallsOf, CampaignByIdLoader, ContactByIdLoader,
-    EventsByCallLoader, LeadAnalysesByCallLoader, LeadAnalysisByCallLoader, NotesByCallLoader,
-    TranscriptByCallLoader,
+    EventsByCallLoader, EventsWithoutPayloadByCallLoader, LeadAnalysesByCallLoader,
+    LeadAnalysisByCallLoader, NotesByCallLoader, TranscriptByCallLoader,
 };
 use crate::read::calls::{self, CallParent};
 use crate::read::cursor::List;
@@ -161,7 +161,12 @@ impl Call {
 
     /// Every event of the call in the order it happened.
     async fn events(&self, ctx: &Context<'_>) -> Result<Vec<OnePass<CallEvent>>> {
-        let rows = by_call::<EventsByCallLoader>(ctx, self.uuid).await?;
+        // The provider's raw body is read only when the selection asks.
+        let rows = if ctx.look_ahead().field("payload").exists() {
+            by_call::<EventsByCallLoader>(ctx, self.uuid).await?
+        } else {
+            by_call::<EventsWithoutPayloadByCallLoader>(ctx, self.uuid).await?
+        };
         Ok(rows
             .unwrap_or_default()
             .into_iter()
