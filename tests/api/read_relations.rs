@@ -78,42 +78,57 @@ db_test! {
 }
 
 db_test! {
-    async fn a_calls_events_read_their_payload_only_when_it_is_asked_for(app) {
+    async fn a_calls_events_read_only_the_columns_their_selection_needs(app) {
         use crate::ingest::{event, event_with, send_events};
         use entity::call_event;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let t = app.create_tenant("Acme").await;
         let body = json!({ "transcript": "x".repeat(4096), "telephony": { "hops": [1, 2] } });
         send_events(&app, &t.key, vec![
-            event_with("e1", "c1", "INITIATED", 0, json!({ "payload": body })),
-            event("e2", "c1", "RINGING", 3),
+            event_with("e1", "c1", "INITIATED", 0, json!({ "direction": "OUTBOUND", "payload": body })),
+            event_with("e2", "c1", "COMPLETED", 70, json!({ "durationSeconds": 64 })),
         ]).await;
+        let events = |reply: &serde_json::Value| data(reply)["calls"]["nodes"][0]["events"].clone();
 
-        // With the payload asked for, directly or through a fragment, it is
-        // there; without, every other field reads the same.
+        // What happened when: the core columns only.
+        let reply = app.gql(Some(&t.key), "{ calls { nodes { events { __typename eventId type occurredAt } } } }", json!({})).await;
+        assert_eq!(events(&reply), json!([
+            { "__typename": "CallEvent", "eventId": "e1", "type": "INITIATED", "occurredAt": "2026-03-10T10:00:00+00:00" },
+            { "__typename": "CallEvent", "eventId": "e2", "type": "COMPLETED", "occurredAt": "2026-03-10T10:01:10+00:00" },
+        ]));
+        // Other fields, directly or through a fragment, without the payload.
         for query in [
-            "{ calls { nodes { events { eventId type payload } } } }",
-            "{ calls { nodes { events { eventId type ...raw } } } } fragment raw on CallEvent { payload }",
+            "{ calls { nodes { events { eventId direction durationSeconds } } } }",
+            "{ calls { nodes { events { eventId ...more } } } } fragment more on CallEvent { direction durationSeconds }",
         ] {
             let reply = app.gql(Some(&t.key), query, json!({})).await;
-            assert_eq!(data(&reply)["calls"]["nodes"][0]["events"], json!([
-                { "eventId": "e1", "type": "INITIATED", "payload": body },
-                { "eventId": "e2", "type": "RINGING", "payload": null },
+            assert_eq!(events(&reply), json!([
+                { "eventId": "e1", "direction": "OUTBOUND", "durationSeconds": null },
+                { "eventId": "e2", "direction": null, "durationSeconds": 64 },
             ]), "{query}");
         }
-        let reply = app.gql(Some(&t.key), "{ calls { nodes { events { eventId type } } } }", json!({})).await;
-        assert_eq!(data(&reply)["calls"]["nodes"][0]["events"], json!([
-            { "eventId": "e1", "type": "INITIATED" },
-            { "eventId": "e2", "type": "RINGING" },
-        ]));
+        // The payload, directly or through a fragment.
+        for query in [
+            "{ calls { nodes { events { eventId payload } } } }",
+            "{ calls { nodes { events { eventId ...raw } } } } fragment raw on CallEvent { payload }",
+        ] {
+            let reply = app.gql(Some(&t.key), query, json!({})).await;
+            assert_eq!(events(&reply), json!([
+                { "eventId": "e1", "payload": body },
+                { "eventId": "e2", "payload": null },
+            ]), "{query}");
+        }
 
-        // The two selections read through two statements: the one without
-        // the payload leaves that column out.
-        let one = "{ calls { nodes { a: events { eventId } b: events { type } } } }";
-        let two = "{ calls { nodes { a: events { eventId } b: events { payload } } } }";
-        let (_, for_one) = counted(&app, &t.key, one, json!({})).await;
-        let (_, for_two) = counted(&app, &t.key, two, json!({})).await;
-        assert_eq!(for_two, for_one + 1, "a selection with the payload reads it on its own");
+        // Each of the three selections reads through its own statement.
+        let core = "{ calls { nodes { a: events { eventId } b: events { type } } } }";
+        let more = "{ calls { nodes { a: events { eventId } b: events { direction } } } }";
+        let all = "{ calls { nodes { a: events { eventId } b: events { direction } c: events { payload } } } }";
+        let (_, for_core) = counted(&app, &t.key, core, json!({})).await;
+        let (_, for_more) = counted(&app, &t.key, more, json!({})).await;
+        let (_, for_all) = counted(&app, &t.key, all, json!({})).await;
+        assert_eq!((for_more, for_all), (for_core + 1, for_core + 2), "statements per selection");
+
+        // The statement without the payload leaves that column out.
         let call = call_uuid(&app, t.uuid, "c1").await;
         let light = api::read::rows::events_without_payload(
             call_event::Entity::find().filter(call_event::Column::TenantId.eq(t.uuid)),
@@ -123,6 +138,6 @@ db_test! {
         let events = &rows[&call];
         assert_eq!(events.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["e1", "e2"]);
         assert!(events.iter().all(|e| e.payload.is_none()), "no payload read");
-        assert_eq!(events[0].event_type, entity::enums::CallEventType::Initiated);
+        assert_eq!(events[1].duration_seconds, Some(64));
     }
 }

@@ -2,11 +2,13 @@
 //! statement: the building blocks of the batch loaders.
 
 use crate::domain::TenantId;
+use chrono::{DateTime, Utc};
+use entity::enums::CallEventType;
 use entity::{agent, call, call_event, call_note, campaign, contact, follow_up, lead_analysis};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, Iterable, Order, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, Iterable, Order,
+    QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -109,6 +111,25 @@ impl ChildRows for follow_up::Entity {
     }
 }
 
+/// The columns of a call event that say what happened when: all most
+/// lists of calls show of their events.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct EventCore {
+    pub call_id: Uuid,
+    pub event_id: String,
+    pub event_type: CallEventType,
+    pub occurred_at: DateTime<Utc>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// `select` narrowed to the columns of `EventCore`.
+pub fn event_core(select: Select<call_event::Entity>) -> Select<call_event::Entity> {
+    use call_event::Column::{CallId, EventId, EventType, OccurredAt, ReceivedAt};
+    select
+        .select_only()
+        .columns([CallId, EventId, EventType, OccurredAt, ReceivedAt])
+}
+
 /// `select` of call events with every column but `payload`, which reads
 /// as null: the provider's raw body, often kilobytes an event, that a list
 /// of calls with their events seldom shows.
@@ -160,6 +181,22 @@ where
     E: ChildRows,
     C: ConnectionTrait,
 {
+    by_parent_as(db, select, parents, E::parent_of).await
+}
+
+/// `by_parent` read as `M`, the columns `select` names (`parent_of` tells
+/// each row's parent).
+pub async fn by_parent_as<E, M, C>(
+    db: &C,
+    select: Select<E>,
+    parents: &[Uuid],
+    parent_of: fn(&M) -> Uuid,
+) -> Result<HashMap<Uuid, Vec<M>>, DbErr>
+where
+    E: ChildRows,
+    M: FromQueryResult,
+    C: ConnectionTrait,
+{
     let backend = db.get_database_backend();
     let mut select = select.filter(super::uuid_in(
         Expr::col(E::PARENT),
@@ -169,9 +206,9 @@ where
     for (column, direction) in E::order() {
         select = select.order_by(column, direction);
     }
-    let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
-    for row in select.all(db).await? {
-        grouped.entry(E::parent_of(&row)).or_default().push(row);
+    let mut grouped: HashMap<Uuid, Vec<M>> = HashMap::new();
+    for row in select.into_model::<M>().all(db).await? {
+        grouped.entry(parent_of(&row)).or_default().push(row);
     }
     Ok(grouped)
 }

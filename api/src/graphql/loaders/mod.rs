@@ -37,8 +37,9 @@ pub use derived::{LeadAnalysisByCallLoader, LeadProfileByContactLoader, Transcri
 pub use kpi::{KpisByMemberLoader, MemberKpisKey};
 pub use row::{
     AgentByIdLoader, ByIdLoader, ByParentLoader, CallByIdLoader, CampaignByIdLoader,
-    ContactByIdLoader, EventsByCallLoader, EventsWithoutPayloadByCallLoader, FollowUpByIdLoader,
-    FollowUpsByContactLoader, LeadAnalysesByCallLoader, NotesByCallLoader, TenantByIdLoader,
+    ContactByIdLoader, EventCoresByCallLoader, EventsByCallLoader,
+    EventsWithoutPayloadByCallLoader, FollowUpByIdLoader, FollowUpsByContactLoader,
+    LeadAnalysesByCallLoader, NotesByCallLoader, TenantByIdLoader,
 };
 
 use super::schema::CallboardSchema;
@@ -159,6 +160,7 @@ fn attach(request: Request, db: &Db, spawn: &UnboundedSender<BoxFuture<'static, 
         .data(loader(TranscriptByCallLoader::new(db), spawn))
         .data(loader(EventsByCallLoader::new(db), spawn))
         .data(loader(EventsWithoutPayloadByCallLoader::new(db), spawn))
+        .data(loader(EventCoresByCallLoader::new(db), spawn))
         .data(loader(NotesByCallLoader::new(db), spawn))
         .data(loader(FollowUpsByContactLoader::new(db), spawn))
         .data(loader(LeadProfileByContactLoader::new(db), spawn))

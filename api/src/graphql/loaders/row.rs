@@ -5,7 +5,7 @@
 use super::{Loaded, failed, per_tenant};
 use crate::db::Db;
 use crate::domain::TenantId;
-use crate::read::rows::{self, ChildRows, TenantOwned};
+use crate::read::rows::{self, ChildRows, EventCore, TenantOwned};
 use async_graphql::dataloader::Loader;
 use entity::{
     agent, call, call_event, call_note, campaign, contact, follow_up, lead_analysis, tenant,
@@ -116,6 +116,26 @@ impl Loader<(TenantId, Uuid)> for EventsWithoutPayloadByCallLoader {
         .await
     }
 }
+
+loader!(
+    /// A call's events in the order they happened, only the columns of
+    /// `EventCore`: for a selection of no other fields.
+    EventCoresByCallLoader
+);
+
+impl Loader<(TenantId, Uuid)> for EventCoresByCallLoader {
+    type Value = Vec<EventCore>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[(TenantId, Uuid)]) -> Loaded<(TenantId, Uuid), Self::Value> {
+        per_tenant(keys, |tenant, calls| async move {
+            let select = rows::event_core(call_event::Entity::of_tenant(tenant));
+            rows::by_parent_as(self.db.conn(), select, &calls, |e: &EventCore| e.call_id).await
+        })
+        .await
+    }
+}
+
 /// A call's notes, oldest first.
 pub type NotesByCallLoader = ByParentLoader<call_note::Entity>;
 /// Every analysis of a call, newest first.

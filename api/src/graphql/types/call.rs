@@ -12,8 +12,8 @@ use crate::domain::{GlobalId, NodeKind};
 use crate::graphql::ContextExt;
 use crate::graphql::loaders::{
     AgentByIdLoader, CallPageByParentLoader, CallsOf, CampaignByIdLoader, ContactByIdLoader,
-    EventsByCallLoader, EventsWithoutPayloadByCallLoader, LeadAnalysesByCallLoader,
-    LeadAnalysisByCallLoader, NotesByCallLoader, TranscriptByCallLoader,
+    EventCoresByCallLoader, EventsByCallLoader, EventsWithoutPayloadByCallLoader,
+    LeadAnalysesByCallLoader, LeadAnalysisByCallLoader, NotesByCallLoader, TranscriptByCallLoader,
 };
 use crate::read::calls::{self, CallParent};
 use crate::read::cursor::List;
@@ -161,17 +161,30 @@ impl Call {
 
     /// Every event of the call in the order it happened.
     async fn events(&self, ctx: &Context<'_>) -> Result<Vec<OnePass<CallEvent>>> {
-        // The provider's raw body is read only when the selection asks.
-        let rows = if ctx.look_ahead().field("payload").exists() {
-            by_call::<EventsByCallLoader>(ctx, self.uuid).await?
+        // Only the columns the selection needs are read: a list of calls
+        // mostly shows what happened when, and the provider's raw body is
+        // often kilobytes an event.
+        let fields: Vec<&str> = ctx.field().selection_set().map(|f| f.name()).collect();
+        let events: Vec<CallEvent> = if fields.iter().all(|f| CallEvent::is_core(f)) {
+            let rows = by_call::<EventCoresByCallLoader>(ctx, self.uuid).await?;
+            rows.unwrap_or_default()
+                .into_iter()
+                .map(CallEvent::from)
+                .collect()
+        } else if fields.contains(&"payload") {
+            let rows = by_call::<EventsByCallLoader>(ctx, self.uuid).await?;
+            rows.unwrap_or_default()
+                .into_iter()
+                .map(CallEvent::from)
+                .collect()
         } else {
-            by_call::<EventsWithoutPayloadByCallLoader>(ctx, self.uuid).await?
+            let rows = by_call::<EventsWithoutPayloadByCallLoader>(ctx, self.uuid).await?;
+            rows.unwrap_or_default()
+                .into_iter()
+                .map(CallEvent::from)
+                .collect()
         };
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(|e| OnePass(CallEvent::from(e)))
-            .collect())
+        Ok(events.into_iter().map(OnePass).collect())
     }
 
     /// Notes people wrote about the call, oldest first.

@@ -3,6 +3,7 @@
 use super::DateTimeUtc;
 use super::call::micros_to_decimal;
 use super::leaves::{OnePass, Plain, enumerated, json, scalar};
+use crate::read::rows::EventCore;
 use crate::read::transcript::Current;
 use async_graphql::{Json, ScalarType, SimpleObject, Value};
 use entity::enums::{CallDirection, CallEventType, LeadTag, Sentiment, Speaker};
@@ -163,6 +164,46 @@ impl From<call_event::Model> for CallEvent {
             metadata: e.metadata.map(Json),
             tags: e.tags.and_then(|tags| serde_json::from_value(tags).ok()),
             payload: e.payload.map(Json),
+        }
+    }
+}
+
+impl CallEvent {
+    /// Whether field `name` is answered from an `EventCore` alone.
+    pub fn is_core(name: &str) -> bool {
+        matches!(
+            name,
+            "eventId" | "type" | "occurredAt" | "receivedAt" | "__typename"
+        )
+    }
+}
+
+/// An event read with only its core columns; only `is_core` fields may be
+/// asked of it (the others are empty).
+impl From<EventCore> for CallEvent {
+    fn from(e: EventCore) -> Self {
+        Self {
+            event_id: e.event_id,
+            event_type: e.event_type,
+            occurred_at: e.occurred_at,
+            received_at: e.received_at,
+            agent_external_id: None,
+            direction: None,
+            from_number: None,
+            to_number: None,
+            contact_phone: None,
+            contact_name: None,
+            contact_external_id: None,
+            campaign: None,
+            duration_seconds: None,
+            cost: None,
+            hangup_by: None,
+            hangup_reason: None,
+            recording_url: None,
+            contact_context: None,
+            metadata: None,
+            tags: None,
+            payload: None,
         }
     }
 }
