@@ -7,6 +7,7 @@ use entity::{transcript, transcript_segment};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, IdenStatic, Iterable};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use uuid::Uuid;
 
 /// A transcript with its segments in reading order.
@@ -106,12 +107,19 @@ async fn current_of<C: ConnectionTrait>(
         .to_owned();
     let mut current: HashMap<Uuid, Current> = HashMap::new();
     for row in db.query_all(&statement).await? {
-        let transcript = transcript::Model::from_query_result(&row, T)?;
-        let segment = transcript_segment::Model::from_query_result_optional(&row, S)?;
-        let entry = current
-            .entry(transcript.call_id)
-            .or_insert_with(|| (transcript, Vec::new()));
-        entry.1.extend(segment);
+        // Each segment's row repeats its transcript: read that once.
+        let call: Uuid = row.try_get(T, transcript::Column::CallId.as_str())?;
+        let entry = match current.entry(call) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                entry.insert((transcript::Model::from_query_result(&row, T)?, Vec::new()))
+            }
+        };
+        entry
+            .1
+            .extend(transcript_segment::Model::from_query_result_optional(
+                &row, S,
+            )?);
     }
     Ok(current)
 }
