@@ -5,6 +5,7 @@ use crate::domain::{GlobalId, NodeKind};
 use crate::error::ApiError;
 use crate::graphql::ContextExt;
 use crate::graphql::loaders::CallByIdLoader;
+use crate::graphql::types::leaves::Mixed;
 use crate::graphql::types::{
     Call, CallConnection, CallFilterInput, Count, by_id, connection, page_request,
 };
@@ -39,7 +40,7 @@ impl CallQuery {
         Ok(connection(
             rows,
             calls::cursor,
-            Call::from,
+            |row| Mixed(Call::from(row)),
             Count::Calls(tenant, filter),
         ))
     }

@@ -2,7 +2,7 @@
 //! campaign, analyses, transcript, events and notes batch-loaded.
 
 use super::connection::{CallConnection, Count, connection, page_request};
-use super::leaves::OnePass;
+use super::leaves::{Mixed, OnePass, Plain, enumerated, json, scalar};
 use super::{
     Agent, CallEvent, CallFilterInput, CallNote, Campaign, Contact, DateTimeUtc, LeadAnalysis,
     Transcript, by_call, by_id,
@@ -17,7 +17,7 @@ use crate::graphql::loaders::{
 };
 use crate::read::calls::{self, CallParent};
 use crate::read::cursor::List;
-use async_graphql::{ComplexObject, Context, ID, Json, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Json, Result, ScalarType, SimpleObject, Value};
 use entity::call;
 use entity::enums::{CallDirection, CallStatus};
 use rust_decimal::Decimal;
@@ -105,6 +105,37 @@ impl From<call::Model> for Call {
             contact_id: c.contact_id,
             campaign_id: c.campaign_id,
         }
+    }
+}
+
+impl Plain for Call {
+    fn value_of(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => self.id.to_value(),
+            "provider" => Value::String(self.provider.clone()),
+            "providerCallId" => Value::String(self.provider_call_id.clone()),
+            "status" => enumerated(Some(self.status)),
+            "direction" => enumerated(self.direction),
+            "fromNumber" => scalar(&self.from_number),
+            "toNumber" => scalar(&self.to_number),
+            "initiatedAt" => scalar(&self.initiated_at),
+            "ringingAt" => scalar(&self.ringing_at),
+            "answeredAt" => scalar(&self.answered_at),
+            "endedAt" => scalar(&self.ended_at),
+            "answered" => Value::Boolean(self.answered),
+            "durationSeconds" => self.duration_seconds.to_value(),
+            "billedMinutes" => self.billed_minutes.to_value(),
+            "creditsUsed" => self.credits_used.to_value(),
+            "cost" => scalar(&self.cost),
+            "tags" => Value::List(self.tags.iter().map(|t| Value::String(t.clone())).collect()),
+            "metadata" => json(&self.metadata),
+            "hangupBy" => scalar(&self.hangup_by),
+            "hangupReason" => scalar(&self.hangup_reason),
+            "recordingUrl" => scalar(&self.recording_url),
+            "createdAt" => self.created_at.to_value(),
+            "updatedAt" => self.updated_at.to_value(),
+            _ => return None,
+        })
     }
 }
 
@@ -242,7 +273,7 @@ pub async fn calls_of(
     Ok(connection(
         page,
         calls::cursor,
-        Call::from,
+        |row| Mixed(Call::from(row)),
         Count::CallsOf(key),
     ))
 }

@@ -1,6 +1,7 @@
 //! Relay connections: opaque cursors, the page arguments every list takes,
 //! and `totalCount`, counted only when a query selects it.
 
+use super::leaves::Mixed;
 use super::{Agent, Call, Campaign, Contact, FollowUp};
 use crate::domain::TenantId;
 use crate::error::ApiResult;
@@ -35,7 +36,7 @@ pub type CampaignConnection = Connection<Cursor, Campaign, TotalCount>;
 /// Contacts, a page at a time.
 pub type ContactConnection = Connection<Cursor, Contact, TotalCount>;
 /// Calls, a page at a time.
-pub type CallConnection = Connection<Cursor, Call, TotalCount>;
+pub type CallConnection = Connection<Cursor, Mixed<Call>, TotalCount>;
 /// Follow-ups, a page at a time.
 pub type FollowUpConnection = Connection<Cursor, FollowUp, TotalCount>;
 

@@ -14,8 +14,10 @@ use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::registry::Registry;
 use async_graphql::resolver_utils::{EnumType, enum_value};
 use async_graphql::{
-    ContextSelectionSet, Json, Name, OutputType, Positioned, ScalarType, ServerResult, Value,
+    ContainerType, ContextSelectionSet, Json, Name, OutputType, Positioned, ScalarType,
+    ServerResult, Value,
 };
+use futures::future::join_all;
 use std::borrow::Cow;
 
 /// An object whose plain fields can be answered without the engine.
@@ -48,6 +50,100 @@ impl<T: Plain> OutputType for OnePass<T> {
         }
         self.0.resolve(ctx, field).await
     }
+}
+
+/// `T` in the schema for an object with relations (a call): its plain
+/// fields answered in one pass, each other field by the engine, all of
+/// them concurrently as the engine would. A failed field is reported and
+/// left out, as the engine does; the answer keeps the selection's order
+/// (the engine's follows the order its fields finish in). A selection with
+/// fragments, directives or a response key used twice (whose fields the
+/// engine merges) goes to the engine whole.
+pub struct Mixed<T>(pub T);
+
+impl<T: Plain + ContainerType> OutputType for Mixed<T> {
+    fn type_name() -> Cow<'static, str> {
+        T::type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        T::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        let Some((mut out, rest)) = split(ctx, &T::type_name(), &self.0) else {
+            return self.0.resolve(ctx, field).await;
+        };
+        let resolved = join_all(rest.into_iter().map(|(key, field)| async move {
+            (key, self.0.resolve_field(&ctx.with_field(field)).await)
+        }))
+        .await;
+        for (key, value) in resolved {
+            match value {
+                // The key holds its place in the answer; this fills it.
+                Ok(value) => _ = out.insert(key, value.unwrap_or_default()),
+                // As the engine does: the error is reported and the field
+                // left out.
+                Err(error) => {
+                    ctx.add_error(error);
+                    out.shift_remove(&key);
+                }
+            }
+        }
+        Ok(if out.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(out)
+        })
+    }
+}
+
+/// The answer to `ctx`'s selection with its plain fields filled in and a
+/// place held for each other field, and those other fields; `None` when
+/// the selection is not a plain list of distinct fields.
+#[allow(clippy::type_complexity)]
+fn split<'a, T: Plain>(
+    ctx: &ContextSelectionSet<'a>,
+    type_name: &str,
+    object: &T,
+) -> Option<(IndexMap<Name, Value>, Vec<(Name, &'a Positioned<Field>)>)> {
+    let items = &ctx.item.node.items;
+    let mut out = IndexMap::with_capacity(items.len());
+    let mut rest = Vec::new();
+    for selection in items {
+        let Selection::Field(field) = &selection.node else {
+            return None;
+        };
+        if !field.node.directives.is_empty() {
+            return None;
+        }
+        let key = field.node.response_key().node.clone();
+        if out.contains_key(&key) {
+            return None;
+        }
+        let name = field.node.name.node.as_str();
+        let value = if name == "__typename" {
+            Some(Value::String(type_name.to_owned()))
+        } else if field.node.arguments.is_empty() {
+            object.value_of(name)
+        } else {
+            None
+        };
+        match value {
+            Some(value) => {
+                out.insert(key, value);
+            }
+            None => {
+                out.insert(key.clone(), Value::Null);
+                rest.push((key, field));
+            }
+        }
+    }
+    Some((out, rest))
 }
 
 /// A scalar or null, as the engine writes it.
@@ -173,7 +269,7 @@ pub(crate) fn assert_fast_is_slow(data: &Value, context: &str) -> IndexMap<Name,
 mod tests {
     use super::*;
     use crate::graphql::types::{
-        Agent, CallEvent, Campaign, Contact, LeadAnalysis, TranscriptSegment,
+        Agent, Call, CallEvent, Campaign, Contact, LeadAnalysis, TranscriptSegment,
     };
     use async_graphql::{EmptyMutation, EmptySubscription, ID, Object, Schema};
     use entity::enums::{AgentKind, CallDirection, CallEventType, LeadTag, Sentiment, Speaker};
@@ -281,10 +377,48 @@ mod tests {
         }
     }
 
+    fn call() -> Call {
+        Call::from(entity::call::Model {
+            tenant_id: uuid::Uuid::nil(),
+            id: uuid::Uuid::from_u128(7),
+            provider: "bolna".into(),
+            provider_call_id: "c-1".into(),
+            direction: Some(CallDirection::Inbound),
+            from_number: Some("+919812345678".into()),
+            to_number: None,
+            agent_id: Some(uuid::Uuid::from_u128(1)),
+            contact_id: None,
+            campaign_id: None,
+            initiated_at: Some(at("2026-03-01T10:00:00.25Z")),
+            ringing_at: None,
+            answered_at: Some(at("2026-03-01T10:00:09Z")),
+            ended_at: Some(at("2026-03-01T10:02:00Z")),
+            status: entity::enums::CallStatus::Completed,
+            answered: true,
+            duration_seconds: 111,
+            billed_minutes: 2,
+            credits: 4,
+            cost_micros: Some(905_000),
+            hangup_by: Some("customer".into()),
+            hangup_reason: None,
+            recording_url: Some("https://rec.example/c-1".into()),
+            metadata: Some(json!({ "attempt": 2, "nested": { "ok": true } })),
+            tags: Some(json!(["vip", "retry"])),
+            created_at: at("2026-03-01T10:00:01Z"),
+            updated_at: at("2026-03-01T10:02:01Z"),
+        })
+    }
+
     struct Query;
 
     #[Object]
     impl Query {
+        async fn fast_call(&self) -> Mixed<Call> {
+            Mixed(call())
+        }
+        async fn slow_call(&self) -> Call {
+            call()
+        }
         async fn fast_agent(&self) -> OnePass<Agent> {
             OnePass(agent())
         }
@@ -384,12 +518,65 @@ mod tests {
 
     #[tokio::test]
     async fn one_pass_objects_answer_as_the_engine_does() {
+        assert_one_pass(call(), "Call", "Call", 23).await;
         assert_one_pass(agent(), "Agent", "Agent", 7).await;
         assert_one_pass(contact(), "Contact", "Contact", 8).await;
         assert_one_pass(campaign(), "Campaign", "Campaign", 3).await;
         assert_one_pass(event(), "CallEvent", "Event", 21).await;
         assert_one_pass(analysis(), "LeadAnalysis", "Analysis", 22).await;
         assert_one_pass(segment(), "TranscriptSegment", "Segment", 4).await;
+    }
+
+    #[tokio::test]
+    async fn a_mixed_object_answers_plain_fields_itself_and_relations_through_the_engine() {
+        let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
+        // Relations (here without a database, so they fail: a nullable one
+        // becomes null with an error, a list fails its object) beside plain
+        // fields, an alias, and selections the engine takes whole.
+        for selection in [
+            "__typename id s: status tags metadata agent { name } cost initiatedAt",
+            "id agent { name } status notes { body }",
+            "id ... on Call { status agent { name } }",
+            "id status @include(if: true) agent { name }",
+            "id a: agent { name } a: agent { externalId }",
+        ] {
+            let query =
+                format!("{{ fast: fastCall {{ {selection} }} slow: slowCall {{ {selection} }} }}");
+            let response = schema.execute(query.as_str()).await;
+            let data = response.data.clone().into_json().unwrap();
+            assert_eq!(data["fast"], data["slow"], "{selection}");
+            let paths: Vec<String> = response
+                .errors
+                .iter()
+                .map(|e| serde_json::to_string(&e.path).unwrap())
+                .collect();
+            let (fast, slow): (Vec<_>, Vec<_>) = paths.iter().partition(|p| p.contains("fast"));
+            assert!(!fast.is_empty(), "{selection}: {paths:?}");
+            assert_eq!(
+                fast.iter()
+                    .map(|p| p.replace("fast", "slow"))
+                    .collect::<std::collections::BTreeSet<_>>(),
+                slow.iter()
+                    .map(|p| p.to_string())
+                    .collect::<std::collections::BTreeSet<_>>(),
+                "{selection}"
+            );
+        }
+        // In the selection's order.
+        let response = schema
+            .execute("{ fastCall { status agent { name } id } }")
+            .await;
+        let Value::Object(data) = &response.data else {
+            panic!()
+        };
+        let Some(Value::Object(call)) = data.get("fastCall") else {
+            panic!("{data:?}")
+        };
+        assert_eq!(
+            call.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+            ["status", "id"],
+            "agent failed"
+        );
     }
 
     #[tokio::test]
