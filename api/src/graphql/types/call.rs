@@ -8,7 +8,7 @@ use super::{
     Transcript, by_call, by_id,
 };
 use crate::auth::Capability;
-use crate::domain::{GlobalId, NodeKind};
+use crate::domain::{GlobalId, NodeKind, TenantId};
 use crate::graphql::ContextExt;
 use crate::graphql::loaders::{
     AgentByIdLoader, CallPageByParentLoader, CallsOf, CampaignByIdLoader, ContactByIdLoader,
@@ -17,6 +17,7 @@ use crate::graphql::loaders::{
 };
 use crate::read::calls::{self, CallParent};
 use crate::read::cursor::List;
+use async_graphql::dataloader::Loader;
 use async_graphql::{ComplexObject, Context, ID, Json, Result, ScalarType, SimpleObject, Value};
 use entity::call;
 use entity::enums::{CallDirection, CallStatus};
@@ -196,24 +197,12 @@ impl Call {
         // mostly shows what happened when, and the provider's raw body is
         // often kilobytes an event.
         let fields: Vec<&str> = ctx.field().selection_set().map(|f| f.name()).collect();
-        let events: Vec<CallEvent> = if fields.iter().all(|f| CallEvent::is_core(f)) {
-            let rows = by_call::<EventCoresByCallLoader>(ctx, self.uuid).await?;
-            rows.unwrap_or_default()
-                .into_iter()
-                .map(CallEvent::from)
-                .collect()
+        let events = if fields.iter().all(|f| CallEvent::is_core(f)) {
+            events_by::<EventCoresByCallLoader, _>(ctx, self.uuid).await?
         } else if fields.contains(&"payload") {
-            let rows = by_call::<EventsByCallLoader>(ctx, self.uuid).await?;
-            rows.unwrap_or_default()
-                .into_iter()
-                .map(CallEvent::from)
-                .collect()
+            events_by::<EventsByCallLoader, _>(ctx, self.uuid).await?
         } else {
-            let rows = by_call::<EventsWithoutPayloadByCallLoader>(ctx, self.uuid).await?;
-            rows.unwrap_or_default()
-                .into_iter()
-                .map(CallEvent::from)
-                .collect()
+            events_by::<EventsWithoutPayloadByCallLoader, _>(ctx, self.uuid).await?
         };
         Ok(events.into_iter().map(OnePass).collect())
     }
@@ -227,6 +216,20 @@ impl Call {
             .map(CallNote::from)
             .collect())
     }
+}
+
+/// The events of call `call` through loader `L`, which reads them as `M`.
+async fn events_by<L, M>(ctx: &Context<'_>, call: Uuid) -> Result<Vec<CallEvent>>
+where
+    L: Loader<(TenantId, Uuid), Value = Vec<M>, Error = async_graphql::Error>,
+    CallEvent: From<M>,
+{
+    let rows = by_call::<L>(ctx, call).await?;
+    Ok(rows
+        .unwrap_or_default()
+        .into_iter()
+        .map(CallEvent::from)
+        .collect())
 }
 
 /// The arguments of a nested `calls` list.
