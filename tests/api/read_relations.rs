@@ -165,7 +165,25 @@ db_test! {
         let at: Vec<usize> = keys.iter().map(|k| body[node..].find(&format!(r#""{k}":"#)).expect(k)).collect();
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{body}");
         let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(data(&parsed)["calls"]["nodes"][0]["agent"]["name"], "asha");
-        assert_eq!(data(&parsed)["calls"]["nodes"][0]["status"], "COMPLETED");
+        let call = &data(&parsed)["calls"]["nodes"][0];
+        assert_eq!(call["agent"]["name"], "asha");
+        assert_eq!(call["status"], "COMPLETED");
+
+        // The same for one call by id.
+        let id = app.gql(Some(&t.key), "{ calls { nodes { id } } }", json!({})).await;
+        let id = data(&id)["calls"]["nodes"][0]["id"].clone();
+        let body = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .bearer_auth(&t.key)
+            .json(&json!({ "query": "query($id: ID!) { call(id: $id) { agent { name } providerCallId } }", "variables": { "id": id } }))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let (agent, provider_call_id) = (body.find(r#""agent":"#).expect("agent"), body.find(r#""providerCallId":"#).expect("id"));
+        assert!(agent < provider_call_id, "{body}");
     }
 }

@@ -47,12 +47,12 @@ impl CallQuery {
 
     /// One call of the tenant; null for any other id (and, for an AGENT
     /// user, for another agent's call).
-    async fn call(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Call>> {
+    async fn call(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Mixed<Call>>> {
         let access = ctx.access(Capability::ReadCalls)?;
         let id = GlobalId::decode_as(&id, NodeKind::Call);
         Ok(by_id::<CallByIdLoader>(ctx, id)
             .await?
             .filter(|call| access.sees_call_of(call.agent_id))
-            .map(Call::from))
+            .map(|call| Mixed(Call::from(call))))
     }
 }

@@ -1,5 +1,6 @@
 //! `FollowUp`: a scheduled follow-up for a contact.
 
+use super::leaves::Mixed;
 use super::{Call, Contact, DateTimeUtc, by_id};
 use crate::domain::{GlobalId, NodeKind};
 use crate::graphql::loaders::{CallByIdLoader, ContactByIdLoader};
@@ -55,9 +56,9 @@ impl FollowUp {
     }
 
     /// The call that led to it, if any.
-    async fn call(&self, ctx: &Context<'_>) -> Result<Option<Call>> {
+    async fn call(&self, ctx: &Context<'_>) -> Result<Option<Mixed<Call>>> {
         Ok(by_id::<CallByIdLoader>(ctx, self.call_id)
             .await?
-            .map(Call::from))
+            .map(|call| Mixed(Call::from(call))))
     }
 }
