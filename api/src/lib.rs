@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod kpi;
 pub mod note;
 pub mod persisted;
+pub(crate) mod pg_array;
 pub mod read;
 pub mod startup;
 pub mod telemetry;

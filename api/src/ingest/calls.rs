@@ -9,6 +9,7 @@ use super::validate::Phones;
 use crate::error::ApiResult;
 use crate::kpi::query::effective_analyses;
 use crate::kpi::upkeep::RollupDelta;
+use crate::pg_array;
 use chrono::{DateTime, Utc};
 use entity::enums::{CallDirection, CallStatus};
 use entity::{agent, call, call_event, campaign, tenant};
@@ -279,8 +280,8 @@ async fn find_rows(
                    WHERE c.tenant_id = $1";
         let values = [
             tenant.into(),
-            bulk::text_array(keys.iter().map(|(p, _)| p.as_str())),
-            bulk::text_array(keys.iter().map(|(_, id)| id.as_str())),
+            pg_array::text_array(keys.iter().map(|(p, _)| p.as_str())),
+            pg_array::text_array(keys.iter().map(|(_, id)| id.as_str())),
         ];
         return Ok(call::Entity::find()
             .from_raw_sql(Statement::from_sql_and_values(

@@ -2,10 +2,11 @@
 
 use super::input::CallEventInput;
 use super::validate::{self as check, Phones, micros};
-use super::{IngestResult, bulk, calls, check_batch_size, in_list_limit, lock_tenant};
+use super::{IngestResult, calls, check_batch_size, in_list_limit, lock_tenant};
 use crate::db::Db;
 use crate::domain::Country;
 use crate::error::{ApiError, ApiResult};
+use crate::pg_array;
 use chrono::{DateTime, Utc};
 use entity::{call_event, tenant};
 use sea_orm::{
@@ -86,7 +87,7 @@ async fn known_event_ids(
                 "SELECT e.event_id FROM call_events e \
                  JOIN unnest($2::text[]) AS k(event_id) ON e.event_id = k.event_id \
                  WHERE e.tenant_id = $1",
-                [tenant.into(), bulk::text_array(ids)],
+                [tenant.into(), pg_array::text_array(ids)],
             ))
             .await?;
         for row in rows {

@@ -12,7 +12,7 @@ pub mod page;
 pub mod rows;
 pub mod transcript;
 
-use crate::ingest::bulk::text_array;
+use crate::pg_array::text_array;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, IntoIden};
 use sea_orm::{ColumnTrait, DbBackend};
 use uuid::Uuid;
