@@ -225,6 +225,12 @@ impl TestApp {
     /// POSTs a GraphQL request with an optional bearer credential and returns
     /// the JSON body.
     pub async fn gql(&self, bearer: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.gql_text(bearer, query, variables).await;
+        serde_json::from_str(&body).expect("JSON body")
+    }
+
+    /// `gql`'s body as the server wrote it (to see the order of its keys).
+    pub async fn gql_text(&self, bearer: Option<&str>, query: &str, variables: Value) -> String {
         let mut request = self
             .client
             .post(format!("{}/graphql", self.address))
@@ -236,7 +242,7 @@ impl TestApp {
             request = request.bearer_auth(bearer);
         }
         let response = request.send().await.expect("request");
-        response.json().await.expect("JSON body")
+        response.text().await.expect("a body")
     }
 
     /// Creates a tenant (Asia/Kolkata, IN) through the contract's `CreateTenant`.

@@ -149,17 +149,7 @@ db_test! {
         // Relations first, plain fields after: the answer keeps that order
         // (GraphQL's rule), though the plain fields are ready first.
         let query = "{ calls { nodes { agent { name } contact { phone } providerCallId events { type } status } } }";
-        let body = app
-            .client
-            .post(format!("{}/graphql", app.address))
-            .bearer_auth(&t.key)
-            .json(&json!({ "query": query }))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let body = app.gql_text(Some(&t.key), query, json!({})).await;
         let node = body.find(r#""nodes":[{"#).expect("a call") + 10;
         let keys = ["agent", "contact", "providerCallId", "events", "status"];
         let at: Vec<usize> = keys.iter().map(|k| body[node..].find(&format!(r#""{k}":"#)).expect(k)).collect();
@@ -172,17 +162,8 @@ db_test! {
         // The same for one call by id.
         let id = app.gql(Some(&t.key), "{ calls { nodes { id } } }", json!({})).await;
         let id = data(&id)["calls"]["nodes"][0]["id"].clone();
-        let body = app
-            .client
-            .post(format!("{}/graphql", app.address))
-            .bearer_auth(&t.key)
-            .json(&json!({ "query": "query($id: ID!) { call(id: $id) { agent { name } providerCallId } }", "variables": { "id": id } }))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let query = "query($id: ID!) { call(id: $id) { agent { name } providerCallId } }";
+        let body = app.gql_text(Some(&t.key), query, json!({ "id": id })).await;
         let (agent, provider_call_id) = (body.find(r#""agent":"#).expect("agent"), body.find(r#""providerCallId":"#).expect("id"));
         assert!(agent < provider_call_id, "{body}");
     }
