@@ -78,6 +78,11 @@ enum Command {
         /// go at most 1,000 per transaction.
         #[arg(long, default_value_t = 5_000)]
         batch: usize,
+        /// Batches of events written at once on PostgreSQL, each by its own
+        /// connection and for its own share of the calls (1 to 8; SQLite
+        /// writes one at a time).
+        #[arg(long, default_value_t = import::STREAMS)]
+        streams: usize,
         #[command(flatten)]
         database: DatabaseConfig,
     },
@@ -306,11 +311,12 @@ pub async fn run() -> anyhow::Result<()> {
             tenant,
             file,
             batch,
+            streams,
             database,
         } => {
             telemetry::init(LogFormat::Text);
             let db = Db::connect_and_migrate(&database).await?;
-            import::run(&db, tenant, &file, batch).await
+            import::run(&db, tenant, &file, batch, streams).await
         }
     }
 }

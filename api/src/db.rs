@@ -175,16 +175,27 @@ impl Db {
     ) -> Result<(sea_orm::DatabaseTransaction, Option<MutexGuard<'_, ()>>), sea_orm::DbErr> {
         let (txn, gate) = self.begin_write().await?;
         scope_to_tenant(&txn, tenant).await?;
-        use entity::tenant::Column;
-        use sea_orm::sea_query::{Expr, ExprTrait, Query};
-        let bump = Query::update()
-            .table(entity::tenant::Entity)
-            .value(Column::DataVersion, Expr::col(Column::DataVersion).add(1))
-            .and_where(Expr::col(Column::Id).eq(tenant))
-            .to_owned();
-        txn.execute(&bump).await?;
+        bump_data_version(&txn, tenant).await?;
         Ok((txn, gate))
     }
+}
+
+/// Increments `tenant`'s `data_version` in `txn`, which ends the life of
+/// every cached answer about the tenant when `txn` commits. It holds the
+/// tenant row until then.
+pub async fn bump_data_version<C: ConnectionTrait>(
+    txn: &C,
+    tenant: uuid::Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    use entity::tenant::Column;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let bump = Query::update()
+        .table(entity::tenant::Entity)
+        .value(Column::DataVersion, Expr::col(Column::DataVersion).add(1))
+        .and_where(Expr::col(Column::Id).eq(tenant))
+        .to_owned();
+    txn.execute(&bump).await?;
+    Ok(())
 }
 
 impl Db {

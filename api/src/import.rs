@@ -7,11 +7,13 @@
 //! duplicates then).
 
 use crate::db::Db;
+use crate::error::ApiResult;
 use crate::ingest::input::{CallEventInput, LeadAnalysisInput, TranscriptInput};
-use crate::ingest::{self, IngestResult};
-use crate::tenant;
+use crate::ingest::{self, IngestResult, Writers};
 use anyhow::Context;
+use entity::tenant;
 use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::DbBackend;
 use serde::Deserialize;
 use std::path::Path;
 use uuid::Uuid;
@@ -58,50 +60,78 @@ enum Batch {
 /// mutation's mean fewer, larger statements per event.
 pub const MAX_IMPORT_BATCH: usize = 20_000;
 
-/// Buffers of parsed messages, one per kind, until each fills a batch.
+/// Streams of event batches an import writes at once on PostgreSQL by
+/// default, each on a connection of its own (SQLite has one writer).
+pub const STREAMS: usize = 2;
+
+/// Most streams an import may ask for.
+pub const MAX_STREAMS: usize = 8;
+
+/// Retries of a stream's batch that met the other stream (a deadlock, or
+/// an event id that two calls share); each is rare.
+const RETRIES: usize = 5;
+
+/// Buffers of parsed messages until each fills a batch: events one per
+/// stream, by call; analyses and transcripts one per kind.
 struct Buffers {
-    events: (Vec<u64>, Vec<CallEventInput>),
+    events: Vec<(Vec<u64>, Vec<CallEventInput>)>,
     analyses: (Vec<u64>, Vec<LeadAnalysisInput>),
     transcripts: (Vec<u64>, Vec<TranscriptInput>),
 }
 
 impl Buffers {
-    fn new() -> Self {
+    fn new(streams: usize) -> Self {
         Self {
-            events: (Vec::new(), Vec::new()),
+            events: (0..streams).map(|_| (Vec::new(), Vec::new())).collect(),
             analyses: (Vec::new(), Vec::new()),
             transcripts: (Vec::new(), Vec::new()),
         }
     }
 
-    /// Adds a message; returns a batch when its kind's buffer is full.
-    fn push(&mut self, line: u64, message: Message, batch: usize) -> Option<Batch> {
+    /// Adds a message; returns a batch, and the writer it goes to, when its
+    /// buffer is full. Events go to the stream of their call; analyses and
+    /// transcripts to the first writer, which writes them alone.
+    fn push(&mut self, line: u64, message: Message, batch: usize) -> Option<(usize, Batch)> {
         // Analyses and transcripts go through the mutations' batch limit.
         let small = batch.min(ingest::MAX_BATCH);
         match message {
             Message::Event(e) => {
-                push(&mut self.events, line, e, batch).map(|(l, b)| Batch::Events(l, b))
+                let stream = stream_of(&e, self.events.len());
+                push(&mut self.events[stream], line, e, batch)
+                    .map(|(l, b)| (stream, Batch::Events(l, b)))
             }
             Message::Analysis(a) => {
-                push(&mut self.analyses, line, a, small).map(|(l, b)| Batch::Analyses(l, b))
+                push(&mut self.analyses, line, a, small).map(|(l, b)| (0, Batch::Analyses(l, b)))
             }
-            Message::Transcript(t) => {
-                push(&mut self.transcripts, line, t, small).map(|(l, b)| Batch::Transcripts(l, b))
-            }
+            Message::Transcript(t) => push(&mut self.transcripts, line, t, small)
+                .map(|(l, b)| (0, Batch::Transcripts(l, b))),
         }
     }
 
-    /// What is left, one batch per kind.
-    fn rest(self) -> impl Iterator<Item = Batch> {
-        let (events, analyses, transcripts) = (self.events, self.analyses, self.transcripts);
-        [
-            (!events.0.is_empty()).then_some(Batch::Events(events.0, events.1)),
+    /// What is left, one batch per stream and kind.
+    fn rest(self) -> impl Iterator<Item = (usize, Batch)> {
+        let events = self
+            .events
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (lines, _))| !lines.is_empty())
+            .map(|(stream, (lines, items))| (stream, Batch::Events(lines, items)));
+        let (analyses, transcripts) = (self.analyses, self.transcripts);
+        let others = [
             (!analyses.0.is_empty()).then_some(Batch::Analyses(analyses.0, analyses.1)),
             (!transcripts.0.is_empty()).then_some(Batch::Transcripts(transcripts.0, transcripts.1)),
-        ]
-        .into_iter()
-        .flatten()
+        ];
+        events.chain(others.into_iter().flatten().map(|batch| (0, batch)))
     }
+}
+
+/// The stream an event's call is written by: every event of a call goes to
+/// the same one.
+fn stream_of(event: &CallEventInput, streams: usize) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    (&event.provider, &event.provider_call_id).hash(&mut hasher);
+    (hasher.finish() % streams as u64) as usize
 }
 
 fn push<T>(
@@ -115,18 +145,18 @@ fn push<T>(
     (buffer.1.len() >= batch).then(|| std::mem::take(buffer))
 }
 
-/// Reads and parses `file` line by line, sending full batches to `batches`;
-/// returns the lines that are not a message (number and reason).
+/// Reads and parses `file` line by line, sending full batches to their
+/// writers; returns the lines that are not a message (number and reason).
 fn read(
     file: std::fs::File,
     batch: usize,
-    batches: &tokio::sync::mpsc::Sender<Batch>,
+    writers: &[tokio::sync::mpsc::Sender<Batch>],
     progress: &ProgressBar,
     path: &Path,
 ) -> anyhow::Result<Vec<(u64, String, String)>> {
     use std::io::BufRead;
     let mut rejected = Vec::new();
-    let mut buffers = Buffers::new();
+    let mut buffers = Buffers::new(writers.len());
     let mut number = 0u64;
     let mut line = String::new();
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
@@ -145,8 +175,8 @@ fn read(
         }
         match serde_json::from_str::<Message>(&line) {
             Ok(message) => {
-                if let Some(full) = buffers.push(number, message, batch)
-                    && batches.blocking_send(full).is_err()
+                if let Some((writer, full)) = buffers.push(number, message, batch)
+                    && writers[writer].blocking_send(full).is_err()
                 {
                     // The writer stopped on an error; it reports it.
                     return Ok(rejected);
@@ -155,52 +185,112 @@ fn read(
             Err(error) => rejected.push((number, "BAD_USER_INPUT".into(), error.to_string())),
         }
     }
-    for rest in buffers.rest() {
-        if batches.blocking_send(rest).is_err() {
+    for (writer, rest) in buffers.rest() {
+        if writers[writer].blocking_send(rest).is_err() {
             break;
         }
     }
     Ok(rejected)
 }
 
+/// Writes the batches one writer receives. Events are written as `writers`
+/// says; analyses and transcripts always alone.
+async fn write(
+    db: Db,
+    tenant: tenant::Model,
+    mut batches: tokio::sync::mpsc::Receiver<Batch>,
+    writers: Writers,
+) -> ApiResult<ImportSummary> {
+    let mut summary = ImportSummary::default();
+    while let Some(batch) = batches.recv().await {
+        let (result, lines) = match batch {
+            Batch::Events(lines, items) => (events(&db, &tenant, items, writers).await?, lines),
+            Batch::Analyses(lines, items) => {
+                (ingest::analyses::ingest(&db, &tenant, items).await?, lines)
+            }
+            Batch::Transcripts(lines, items) => (
+                ingest::transcripts::ingest(&db, &tenant, items).await?,
+                lines,
+            ),
+        };
+        summary.absorb(result, &lines);
+    }
+    Ok(summary)
+}
+
+/// One batch of events, again while it meets the other stream.
+async fn events(
+    db: &Db,
+    tenant: &tenant::Model,
+    items: Vec<CallEventInput>,
+    writers: Writers,
+) -> ApiResult<IngestResult> {
+    let mut attempt = 0;
+    loop {
+        match ingest::events::ingest_batch(db, tenant, items.clone(), writers).await {
+            Err(error)
+                if writers == Writers::Shared
+                    && attempt < RETRIES
+                    && ingest::is_retryable(&error) =>
+            {
+                attempt += 1;
+                tracing::debug!(attempt, error = ?error, "retrying an import batch");
+            }
+            result => return result,
+        }
+    }
+}
+
 /// Imports `path` into `tenant`, `batch` messages per transaction (at most
 /// `MAX_IMPORT_BATCH` events, and `ingest::MAX_BATCH` analyses or
 /// transcripts). A thread reads and parses the file while the previous
-/// batch is written.
+/// batches are written: on PostgreSQL by `streams` writers at once (at most
+/// `MAX_STREAMS`), each the events of its share of the calls
+/// (`ingest::Writers::Shared`).
 pub async fn import_file(
     db: &Db,
     tenant: Uuid,
     path: &Path,
     batch: usize,
+    streams: usize,
     progress: &ProgressBar,
 ) -> anyhow::Result<ImportSummary> {
     let batch = batch.clamp(1, MAX_IMPORT_BATCH);
-    let tenant = tenant::find_tenant(db.conn(), tenant::operator_tenant_id(tenant))
+    let tenant = crate::tenant::find_tenant(db.conn(), crate::tenant::operator_tenant_id(tenant))
         .await
         .map_err(|_| anyhow::anyhow!("no tenant {tenant}"))?;
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    // One batch parsed ahead of the one being written.
-    let (sender, mut batches) = tokio::sync::mpsc::channel(1);
+    let streams = match db.backend() {
+        DbBackend::Postgres => streams.clamp(1, MAX_STREAMS),
+        _ => 1,
+    };
+    let mode = match streams {
+        1 => Writers::Exclusive,
+        _ => Writers::Shared,
+    };
+    let mut senders = Vec::with_capacity(streams);
+    let mut writers = Vec::with_capacity(streams);
+    for _ in 0..streams {
+        // One batch parsed ahead of the one being written.
+        let (sender, batches) = tokio::sync::mpsc::channel(1);
+        senders.push(sender);
+        writers.push(tokio::spawn(write(
+            db.clone(),
+            tenant.clone(),
+            batches,
+            mode,
+        )));
+    }
     let reader = {
         let (progress, path) = (progress.clone(), path.to_owned());
-        tokio::task::spawn_blocking(move || read(file, batch, &sender, &progress, &path))
+        tokio::task::spawn_blocking(move || read(file, batch, &senders, &progress, &path))
     };
     let mut summary = ImportSummary::default();
-    while let Some(batch) = batches.recv().await {
-        let (result, lines) = match batch {
-            Batch::Events(lines, items) => (
-                ingest::events::ingest_batch(db, &tenant, items).await?,
-                lines,
-            ),
-            Batch::Analyses(lines, items) => {
-                (ingest::analyses::ingest(db, &tenant, items).await?, lines)
-            }
-            Batch::Transcripts(lines, items) => (
-                ingest::transcripts::ingest(db, &tenant, items).await?,
-                lines,
-            ),
-        };
-        summary.absorb(result, &lines);
+    for writer in writers {
+        let part = writer.await.context("writing")??;
+        summary.accepted += part.accepted;
+        summary.duplicates += part.duplicates;
+        summary.rejected.extend(part.rejected);
     }
     summary
         .rejected
@@ -211,7 +301,13 @@ pub async fn import_file(
 
 /// The `import` command: a progress bar, then the summary. Fails (exit
 /// status 1) when any line was rejected, after importing all the others.
-pub async fn run(db: &Db, tenant: Uuid, path: &Path, batch: usize) -> anyhow::Result<()> {
+pub async fn run(
+    db: &Db,
+    tenant: Uuid,
+    path: &Path,
+    batch: usize,
+    streams: usize,
+) -> anyhow::Result<()> {
     let size = tokio::fs::metadata(path)
         .await
         .with_context(|| format!("reading {}", path.display()))?
@@ -221,7 +317,7 @@ pub async fn run(db: &Db, tenant: Uuid, path: &Path, batch: usize) -> anyhow::Re
         ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let summary = import_file(db, tenant, path, batch, &progress).await?;
+    let summary = import_file(db, tenant, path, batch, streams, &progress).await?;
     progress.finish_and_clear();
     println!("accepted:   {}", summary.accepted);
     println!("duplicates: {}", summary.duplicates);

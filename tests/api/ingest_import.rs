@@ -1,6 +1,7 @@
 //! `callboard import`: NDJSON backfills through the ingest path.
 
 use crate::ingest::call_row;
+use crate::ingest_order::snapshot;
 use entity::enums::CallStatus;
 use serde_json::json;
 use std::io::Write;
@@ -35,7 +36,7 @@ db_test! {
         let t = app.create_tenant("Acme").await;
         let path = ndjson_file(&sample_lines());
         let progress = indicatif::ProgressBar::hidden();
-        let first = api::import::import_file(&app.db, t.uuid, &path, 2, &progress).await.unwrap();
+        let first = api::import::import_file(&app.db, t.uuid, &path, 2, 2, &progress).await.unwrap();
         assert_eq!((first.accepted, first.duplicates), (4, 0));
         let lines: Vec<u64> = first.rejected.iter().map(|r| r.0).collect();
         assert_eq!(lines, vec![3, 6, 8], "{:?}", first.rejected);
@@ -44,7 +45,7 @@ db_test! {
         let c = call_row(&app, t.uuid, "c1").await;
         assert_eq!((c.status, c.duration_seconds), (CallStatus::Completed, 95));
 
-        let second = api::import::import_file(&app.db, t.uuid, &path, 500, &progress).await.unwrap();
+        let second = api::import::import_file(&app.db, t.uuid, &path, 500, 2, &progress).await.unwrap();
         assert_eq!((second.accepted, second.duplicates, second.rejected.len()), (0, 4, 3));
         assert_eq!(call_row(&app, t.uuid, "c1").await, c, "re-running the file changes nothing");
         std::fs::remove_file(path).ok();
@@ -75,5 +76,128 @@ db_test! {
         assert!(String::from_utf8_lossy(&output.stdout).contains("duplicates: 2"));
         std::fs::remove_file(path).ok();
         std::fs::remove_file(clean).ok();
+    }
+}
+
+/// Calls that share what streams may both write: contacts (ten phones for
+/// sixty calls, their names changing from call to call), agents and
+/// campaigns seen first in the file, and the rollup rows of a few days;
+/// with an event delivered twice, an analysis and a transcript.
+fn shared_lines() -> Vec<String> {
+    let mut lines = Vec::new();
+    for call in 0..60 {
+        let id = format!("c{call}");
+        let at = |minutes: i64| {
+            (chrono::DateTime::parse_from_rfc3339("2026-03-01T04:00:00Z").unwrap()
+                + chrono::Duration::minutes(call * 97 + minutes))
+            .to_rfc3339()
+        };
+        let phone = format!("98123450{:02}", call % 10);
+        lines.push(json!({ "kind": "event", "eventId": format!("{id}-0"), "provider": "exotel", "providerCallId": id, "type": "INITIATED", "occurredAt": at(0), "direction": "OUTBOUND", "toNumber": phone, "agentExternalId": format!("agent-{}", call % 5), "campaign": format!("campaign-{}", call % 3), "contactName": format!("Name {call}"), "contactContext": { "call": call } }).to_string());
+        if call % 3 != 0 {
+            lines.push(json!({ "kind": "event", "eventId": format!("{id}-1"), "provider": "exotel", "providerCallId": id, "type": "ANSWERED", "occurredAt": at(1) }).to_string());
+        }
+        let end = json!({ "kind": "event", "eventId": format!("{id}-2"), "provider": "exotel", "providerCallId": id, "type": if call % 3 == 0 { "NO_ANSWER" } else { "COMPLETED" }, "occurredAt": at(3), "durationSeconds": call * 7, "cost": "0.25" }).to_string();
+        lines.push(end.clone());
+        if call % 7 == 0 {
+            lines.push(end);
+        }
+        if call % 4 == 0 {
+            lines.push(json!({ "kind": "analysis", "analysisId": format!("a{call}"), "provider": "exotel", "providerCallId": id, "analyzedAt": at(9), "totalScore": call % 100, "ctaDemo": call % 8 == 0 }).to_string());
+        }
+        if call % 11 == 0 {
+            lines.push(json!({ "kind": "transcript", "provider": "exotel", "providerCallId": id, "recordedAt": at(8), "segments": [{ "speaker": "AGENT", "text": "hello", "startMs": 0, "endMs": 900 }] }).to_string());
+        }
+    }
+    lines
+}
+
+db_test! {
+    async fn an_import_written_in_streams_stores_what_one_writer_stores(app) {
+        let path = ndjson_file(&shared_lines());
+        let progress = indicatif::ProgressBar::hidden();
+        let one = app.create_tenant("One writer").await;
+        let alone = api::import::import_file(&app.db, one.uuid, &path, 500, 1, &progress).await.unwrap();
+        assert!(alone.rejected.is_empty(), "{:?}", alone.rejected);
+        // Batches of three events, four streams: many small transactions
+        // at once, each meeting the others on contacts, agents, campaigns
+        // and rollup rows.
+        let many = app.create_tenant("Four writers").await;
+        let streams = api::import::import_file(&app.db, many.uuid, &path, 3, 4, &progress).await.unwrap();
+        assert_eq!((streams.accepted, streams.duplicates), (alone.accepted, alone.duplicates));
+        assert!(alone.duplicates > 0, "the file delivers some events twice");
+        assert_eq!(snapshot(&app, many.uuid).await, snapshot(&app, one.uuid).await);
+        for tenant in [one.uuid, many.uuid] {
+            assert_eq!(api::kpi::rebuild::verify(&app.db, tenant).await.unwrap(), Vec::<String>::new());
+        }
+        std::fs::remove_file(path).ok();
+    }
+}
+
+db_test! {
+    async fn an_event_id_two_calls_share_is_stored_once_whichever_stream_has_it(app) {
+        // Forty calls, each pair sharing the id of its ending event: the
+        // two calls of a pair mostly fall to different streams, and
+        // whichever writes the id first keeps it.
+        let mut lines = Vec::new();
+        for call in 0..40 {
+            let id = format!("c{call}");
+            lines.push(json!({ "kind": "event", "eventId": format!("{id}-0"), "provider": "exotel", "providerCallId": id, "type": "INITIATED", "occurredAt": "2026-03-01T10:00:00Z", "agentExternalId": "a1" }).to_string());
+            lines.push(json!({ "kind": "event", "eventId": format!("end-{}", call / 2), "provider": "exotel", "providerCallId": id, "type": "COMPLETED", "occurredAt": "2026-03-01T10:02:00Z", "durationSeconds": 60 }).to_string());
+        }
+        let path = ndjson_file(&lines);
+        let t = app.create_tenant("Acme").await;
+        let progress = indicatif::ProgressBar::hidden();
+        let summary = api::import::import_file(&app.db, t.uuid, &path, 2, 4, &progress).await.unwrap();
+        assert_eq!((summary.accepted, summary.duplicates, summary.rejected.len()), (60, 20, 0));
+        let stored = snapshot(&app, t.uuid).await;
+        let events = stored["events"].as_array().unwrap();
+        for pair in 0..20 {
+            let id = format!("end-{pair}");
+            assert_eq!(events.iter().filter(|e| e["id"] == json!(id)).count(), 1, "{id}");
+        }
+        let completed = stored["calls"].as_array().unwrap().iter().filter(|c| c["status"] == json!("COMPLETED")).count();
+        assert_eq!(completed, 20, "one call of each pair has its end");
+        assert_eq!(api::kpi::rebuild::verify(&app.db, t.uuid).await.unwrap(), Vec::<String>::new());
+        std::fs::remove_file(path).ok();
+    }
+}
+
+db_test! {
+    async fn a_stream_waits_for_the_phone_and_the_contact_another_writer_holds(app) {
+        use sea_orm::{ConnectionTrait, TransactionTrait};
+        if app.db.backend() != sea_orm::DbBackend::Postgres {
+            return; // SQLite writes one batch at a time.
+        }
+        let t = app.create_tenant("Acme").await;
+        let event = |call: &str, phone: &str| json!({ "kind": "event", "eventId": format!("{call}-0"), "provider": "exotel", "providerCallId": call, "type": "INITIATED", "occurredAt": "2026-03-01T10:00:00Z", "direction": "OUTBOUND", "toNumber": phone, "contactName": "Asha" }).to_string();
+        let progress = indicatif::ProgressBar::hidden();
+        let first = ndjson_file(&[event("c1", "9812345001")]);
+        api::import::import_file(&app.db, t.uuid, &first, 10, 2, &progress).await.unwrap();
+        // An import while another writer holds `what`: it must wait for it.
+        let waits_for = |what: String, file: std::path::PathBuf| {
+            let (db, tenant) = (app.db.clone(), t.uuid);
+            async move {
+                let holder = db.conn().begin().await.unwrap();
+                holder.execute_unprepared(&what).await.unwrap();
+                let import = tokio::spawn(async move {
+                    let progress = indicatif::ProgressBar::hidden();
+                    api::import::import_file(&db, tenant, &file, 10, 2, &progress).await.unwrap()
+                });
+                tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+                assert!(!import.is_finished(), "the import waits while `{what}` is held");
+                holder.commit().await.unwrap();
+                assert_eq!(import.await.unwrap().accepted, 1);
+            }
+        };
+        // A new contact's phone: the stream that creates it holds it.
+        let (kind, key) = api::ingest::key_lock(api::ingest::KeyKind::Phone, "+919812345002");
+        waits_for(format!("SELECT pg_advisory_xact_lock({kind}, {key})"), ndjson_file(&[event("c2", "9812345002")])).await;
+        // A stored contact its call names again, its attributes unchanged:
+        // the stream locks its row all the same, before reading the calls
+        // it projects the contact from.
+        let row = format!("SELECT id FROM contacts WHERE tenant_id = '{}' AND phone = '+919812345001' FOR NO KEY UPDATE", t.uuid);
+        waits_for(row, ndjson_file(&[event("c3", "9812345001")])).await;
+        assert_eq!(api::kpi::rebuild::verify(&app.db, t.uuid).await.unwrap(), Vec::<String>::new());
     }
 }

@@ -3,7 +3,7 @@
 
 use super::input::AgentInput;
 use super::validate as check;
-use super::{check_batch_size, lock_tenant};
+use super::{Writers, begin, check_batch_size, commit};
 use crate::db::Db;
 use crate::domain::TenantId;
 use crate::error::ApiResult;
@@ -34,8 +34,7 @@ pub async fn upsert(
         .map(|a| (a.external_id.clone(), a))
         .collect();
     let now = Utc::now();
-    let (txn, _gate) = db.begin_tenant_write(tenant.uuid()).await?;
-    lock_tenant(&txn, tenant.uuid()).await?;
+    let (txn, _gate) = begin(db, tenant.uuid(), Writers::Exclusive).await?;
     let rows: Vec<agent::ActiveModel> = latest
         .values()
         .map(|a| agent::ActiveModel {
@@ -72,7 +71,7 @@ pub async fn upsert(
         .order_by_asc(agent::Column::ExternalId)
         .all(&txn)
         .await?;
-    txn.commit().await?;
+    commit(txn, tenant.uuid(), Writers::Exclusive).await?;
     let by_ext: BTreeMap<&str, &agent::Model> =
         stored.iter().map(|a| (a.external_id.as_str(), a)).collect();
     Ok(order

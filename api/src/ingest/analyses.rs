@@ -3,7 +3,7 @@
 
 use super::input::LeadAnalysisInput;
 use super::validate::{self as check, micros};
-use super::{IngestResult, calls, check_batch_size, lock_tenant};
+use super::{IngestResult, Writers, begin, calls, check_batch_size, commit};
 use crate::db::Db;
 use crate::error::ApiResult;
 use crate::kpi::upkeep::RollupDelta;
@@ -42,8 +42,7 @@ pub async fn ingest(
 ) -> ApiResult<IngestResult> {
     check_batch_size("analyses", items.len())?;
     let now = Utc::now();
-    let (txn, _gate) = db.begin_tenant_write(tenant.id).await?;
-    lock_tenant(&txn, tenant.id).await?;
+    let (txn, _gate) = begin(db, tenant.id, Writers::Exclusive).await?;
 
     let ids: BTreeSet<&str> = items
         .iter()
@@ -124,7 +123,7 @@ pub async fn ingest(
         let touched: BTreeSet<Uuid> = call_ids.values().copied().collect();
         mark_effective(&txn, tenant, &touched).await?;
     }
-    txn.commit().await?;
+    commit(txn, tenant.id, Writers::Exclusive).await?;
     Ok(result)
 }
 

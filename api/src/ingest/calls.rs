@@ -3,9 +3,9 @@
 
 use super::bulk::{self, Conflict};
 use super::contacts;
-use super::in_list_limit;
 use super::projection::{Projection, project};
 use super::validate::Phones;
+use super::{KeyKind, Writers, in_list_limit, lock_keys};
 use crate::error::ApiResult;
 use crate::kpi::query::effective_analyses;
 use crate::kpi::upkeep::RollupDelta;
@@ -170,20 +170,15 @@ async fn resolve_agents(
     wanted: &BTreeSet<String>,
     create: &BTreeSet<String>,
     now: DateTime<Utc>,
+    writers: Writers,
 ) -> ApiResult<HashMap<String, Uuid>> {
     let all: Vec<&str> = wanted.union(create).map(String::as_str).collect();
-    let mut ids = HashMap::new();
-    for chunk in all.chunks(in_list_limit(txn)) {
-        let rows: Vec<(Uuid, String)> = agent::Entity::find()
-            .select_only()
-            .column(agent::Column::Id)
-            .column(agent::Column::ExternalId)
-            .filter(agent::Column::TenantId.eq(tenant))
-            .filter(agent::Column::ExternalId.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        ids.extend(rows.into_iter().map(|(id, ext)| (ext, id)));
+    let mut ids = agent_ids(txn, tenant, &all).await?;
+    let missing: Vec<&str> = unknown(create, &ids);
+    if writers == Writers::Shared && !missing.is_empty() {
+        // Created first by whichever stream locks its name first.
+        lock_keys(txn, writers, KeyKind::Agent, missing.iter().copied()).await?;
+        ids.extend(agent_ids(txn, tenant, &missing).await?);
     }
     let new: Vec<agent::ActiveModel> = create
         .iter()
@@ -211,18 +206,45 @@ async fn resolve_agents(
     Ok(ids)
 }
 
-/// Ids of the tenant's campaigns with these names, after creating those of
-/// `create` the tenant does not have.
-async fn resolve_campaigns(
+/// The names of `create` that `ids` does not hold.
+fn unknown<'a>(create: &'a BTreeSet<String>, ids: &HashMap<String, Uuid>) -> Vec<&'a str> {
+    create
+        .iter()
+        .filter(|name| !ids.contains_key(*name))
+        .map(String::as_str)
+        .collect()
+}
+
+/// Ids of the tenant's agents with these external ids.
+async fn agent_ids(
     txn: &DatabaseTransaction,
     tenant: Uuid,
-    wanted: &BTreeSet<String>,
-    create: &BTreeSet<String>,
-    now: DateTime<Utc>,
+    external_ids: &[&str],
 ) -> ApiResult<HashMap<String, Uuid>> {
-    let all: Vec<&str> = wanted.union(create).map(String::as_str).collect();
     let mut ids = HashMap::new();
-    for chunk in all.chunks(in_list_limit(txn)) {
+    for chunk in external_ids.chunks(in_list_limit(txn)) {
+        let rows: Vec<(Uuid, String)> = agent::Entity::find()
+            .select_only()
+            .column(agent::Column::Id)
+            .column(agent::Column::ExternalId)
+            .filter(agent::Column::TenantId.eq(tenant))
+            .filter(agent::Column::ExternalId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        ids.extend(rows.into_iter().map(|(id, ext)| (ext, id)));
+    }
+    Ok(ids)
+}
+
+/// Ids of the tenant's campaigns with these names.
+async fn campaign_ids(
+    txn: &DatabaseTransaction,
+    tenant: Uuid,
+    names: &[&str],
+) -> ApiResult<HashMap<String, Uuid>> {
+    let mut ids = HashMap::new();
+    for chunk in names.chunks(in_list_limit(txn)) {
         let rows: Vec<(Uuid, String)> = campaign::Entity::find()
             .select_only()
             .column(campaign::Column::Id)
@@ -233,6 +255,26 @@ async fn resolve_campaigns(
             .all(txn)
             .await?;
         ids.extend(rows.into_iter().map(|(id, name)| (name, id)));
+    }
+    Ok(ids)
+}
+
+/// Ids of the tenant's campaigns with these names, after creating those of
+/// `create` the tenant does not have.
+async fn resolve_campaigns(
+    txn: &DatabaseTransaction,
+    tenant: Uuid,
+    wanted: &BTreeSet<String>,
+    create: &BTreeSet<String>,
+    now: DateTime<Utc>,
+    writers: Writers,
+) -> ApiResult<HashMap<String, Uuid>> {
+    let all: Vec<&str> = wanted.union(create).map(String::as_str).collect();
+    let mut ids = campaign_ids(txn, tenant, &all).await?;
+    let missing: Vec<&str> = unknown(create, &ids);
+    if writers == Writers::Shared && !missing.is_empty() {
+        lock_keys(txn, writers, KeyKind::Campaign, missing.iter().copied()).await?;
+        ids.extend(campaign_ids(txn, tenant, &missing).await?);
     }
     let new: Vec<campaign::ActiveModel> = create
         .iter()
@@ -325,10 +367,21 @@ pub async fn store_events(
     tenant: &tenant::Model,
     events: Vec<(CallKey, call_event::Model)>,
     phones: &mut Phones,
+    writers: Writers,
 ) -> ApiResult<()> {
     let tenant_id = tenant.id;
     let now = Utc::now();
     let keys: BTreeSet<CallKey> = events.iter().map(|(key, _)| key.clone()).collect();
+    if writers == Writers::Shared {
+        let names: Vec<String> = keys.iter().map(|(p, id)| format!("{p}\0{id}")).collect();
+        lock_keys(
+            txn,
+            writers,
+            KeyKind::Call,
+            names.iter().map(String::as_str),
+        )
+        .await?;
+    }
     let stored = find_rows(txn, tenant_id, &keys).await?;
     let mut ids: HashMap<CallKey, Uuid> = stored
         .iter()
@@ -391,6 +444,7 @@ pub async fn store_events(
         &projected(|p| p.agent_external_id.as_ref()),
         &agent_names,
         now,
+        writers,
     )
     .await?;
     let campaigns = resolve_campaigns(
@@ -399,6 +453,7 @@ pub async fn store_events(
         &projected(|p| p.campaign.as_ref()),
         &campaign_names,
         now,
+        writers,
     )
     .await?;
     let mut calls_by_phone: HashMap<&str, Vec<Uuid>> = HashMap::new();
@@ -407,7 +462,17 @@ pub async fn store_events(
             calls_by_phone.entry(phone).or_default().push(c.id);
         }
     }
+    lock_keys(txn, writers, KeyKind::Phone, calls_by_phone.keys().copied()).await?;
     let contacts = contacts::resolve(txn, tenant_id, &calls_by_phone, &events_by_call, now).await?;
+    if writers == Writers::Shared {
+        // The contacts this batch's calls name or named: rows another
+        // stream's calls may name too.
+        let named = before.iter().filter_map(|(_, c)| c.contact_id);
+        let mut ids: Vec<Uuid> = named.chain(contacts.ids()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        contacts::lock(txn, tenant_id, &ids).await?;
+    }
 
     let analyses = effective_analyses(txn, tenant_id, stored_ids).await?;
     let mut rollups = RollupDelta::new(crate::kpi::zone_of(tenant)?);

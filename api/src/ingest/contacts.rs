@@ -11,7 +11,7 @@ use entity::{call, call_event, contact, follow_up};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    QueryFilter, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
@@ -84,7 +84,30 @@ pub async fn resolve(
     Ok(Resolved { by_phone, created })
 }
 
+/// Locks the rows of the contacts with these ids (sorted) for the rest of
+/// `txn` (`super::Writers::Shared`).
+pub async fn lock(txn: &DatabaseTransaction, tenant: Uuid, ids: &[Uuid]) -> ApiResult<()> {
+    for chunk in ids.chunks(in_list_limit(txn)) {
+        contact::Entity::find()
+            .select_only()
+            .column(contact::Column::Id)
+            .filter(contact::Column::TenantId.eq(tenant))
+            .filter(contact::Column::Id.is_in(chunk.iter().copied()))
+            .order_by_asc(contact::Column::Id)
+            .lock_exclusive()
+            .into_tuple::<Uuid>()
+            .all(txn)
+            .await?;
+    }
+    Ok(())
+}
+
 impl Resolved {
+    /// The ids of the contacts resolved.
+    pub fn ids(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.by_phone.values().map(|c| c.id)
+    }
+
     /// The id of the contact with this phone.
     pub fn id_of(&self, phone: &str) -> Option<Uuid> {
         self.by_phone.get(phone).map(|c| c.id)

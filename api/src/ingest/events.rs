@@ -2,7 +2,7 @@
 
 use super::input::CallEventInput;
 use super::validate::{self as check, Phones, micros};
-use super::{IngestResult, calls, check_batch_size, in_list_limit, lock_tenant};
+use super::{IngestResult, Writers, begin, calls, check_batch_size, commit, in_list_limit};
 use crate::db::Db;
 use crate::domain::Country;
 use crate::error::{ApiError, ApiResult};
@@ -116,20 +116,21 @@ pub async fn ingest(
     items: Vec<CallEventInput>,
 ) -> ApiResult<IngestResult> {
     check_batch_size("events", items.len())?;
-    ingest_batch(db, tenant, items).await
+    ingest_batch(db, tenant, items, Writers::Exclusive).await
 }
 
 /// `ingest` for a batch of any size, in one transaction (`callboard import`
-/// sends batches larger than a mutation may).
+/// sends batches larger than a mutation may, as one of two streams of
+/// `Writers::Shared` batches on PostgreSQL).
 pub async fn ingest_batch(
     db: &Db,
     tenant: &tenant::Model,
     items: Vec<CallEventInput>,
+    writers: Writers,
 ) -> ApiResult<IngestResult> {
     let mut phones = Phones::new(Country::parse("defaultCountry", &tenant.default_country)?);
     let now = Utc::now();
-    let (txn, _gate) = db.begin_tenant_write(tenant.id).await?;
-    lock_tenant(&txn, tenant.id).await?;
+    let (txn, _gate) = begin(db, tenant.id, writers).await?;
 
     let mut taken = known_event_ids(&txn, tenant.id, &items).await?;
     let mut result = IngestResult::default();
@@ -156,9 +157,9 @@ pub async fn ingest_batch(
     }
     result.accepted = accepted.len() as i32;
     if !accepted.is_empty() {
-        calls::store_events(&txn, tenant, accepted, &mut phones).await?;
+        calls::store_events(&txn, tenant, accepted, &mut phones, writers).await?;
     }
-    txn.commit().await?;
+    commit(txn, tenant.id, writers).await?;
     Ok(result)
 }
 

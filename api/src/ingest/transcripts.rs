@@ -3,7 +3,7 @@
 
 use super::input::TranscriptInput;
 use super::validate::{self as check, MAX_SEGMENTS, micros};
-use super::{IngestResult, calls, check_batch_size, lock_tenant};
+use super::{IngestResult, Writers, begin, calls, check_batch_size, commit};
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
@@ -46,8 +46,7 @@ pub async fn ingest(
 ) -> ApiResult<IngestResult> {
     check_batch_size("transcripts", items.len())?;
     let now = Utc::now();
-    let (txn, _gate) = db.begin_tenant_write(tenant.id).await?;
-    lock_tenant(&txn, tenant.id).await?;
+    let (txn, _gate) = begin(db, tenant.id, Writers::Exclusive).await?;
 
     // Identity is (call, recordedAt): look up the calls that exist already,
     // and the recording times they have.
@@ -139,6 +138,6 @@ pub async fn ingest(
                 .await?;
         }
     }
-    txn.commit().await?;
+    commit(txn, tenant.id, Writers::Exclusive).await?;
     Ok(result)
 }

@@ -25,7 +25,7 @@ pub const MONTH_GRAIN: i16 = 2;
 pub const GRAINS: [i16; 3] = [QUARTER_GRAIN, DAY_GRAIN, MONTH_GRAIN];
 
 /// The full set of dimensions a call is rolled up by.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Dims {
     pub agent: Uuid,
     pub campaign: Uuid,
@@ -149,26 +149,20 @@ impl RollupDelta {
         out
     }
 
-    /// Writes the changes (upserts that add to existing rows).
+    /// Writes the changes (upserts that add to existing rows), each table's
+    /// rows in key order: two writers that add to the same rows lock them
+    /// in the same order, so neither waits on the other in a cycle
+    /// (`ingest::Writers::Shared`).
     pub async fn apply<C: ConnectionTrait>(self, db: &C, tenant: Uuid) -> Result<(), DbErr> {
-        let totals: Vec<_> = self
-            .totals
-            .into_iter()
-            .filter(|(_, c)| !c.is_zero())
+        let totals: Vec<_> = sorted(self.totals)
             .map(|((grain, bucket), c)| (vec![grain.into(), bucket.into()], c))
             .collect();
         upsert(db, tenant, "kpi_totals", &[], totals).await?;
-        let agents: Vec<_> = self
-            .agents
-            .into_iter()
-            .filter(|(_, c)| !c.is_zero())
+        let agents: Vec<_> = sorted(self.agents)
             .map(|((grain, bucket, agent), c)| (vec![grain.into(), bucket.into(), agent.into()], c))
             .collect();
         upsert(db, tenant, "kpi_agent_rollups", &["agent_id"], agents).await?;
-        let full: Vec<_> = self
-            .full
-            .into_iter()
-            .filter(|(_, c)| !c.is_zero())
+        let full: Vec<_> = sorted(self.full)
             .map(|((grain, bucket, d), c)| {
                 let keys: Vec<Value> = vec![
                     grain.into(),
@@ -191,6 +185,13 @@ impl RollupDelta {
         )
         .await
     }
+}
+
+/// The changes that are not zero, in key order.
+fn sorted<K: Ord>(changes: HashMap<K, Counters>) -> impl Iterator<Item = (K, Counters)> {
+    let mut rows: Vec<(K, Counters)> = changes.into_iter().filter(|(_, c)| !c.is_zero()).collect();
+    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    rows.into_iter()
 }
 
 /// The start of the bucket (`start` of it, ending at `next` of that) that
