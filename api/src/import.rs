@@ -225,14 +225,13 @@ async fn events(
     items: Vec<CallEventInput>,
     writers: Writers,
 ) -> ApiResult<IngestResult> {
+    if writers == Writers::Exclusive {
+        return ingest::events::ingest_batch(db, tenant, items, writers).await;
+    }
     let mut attempt = 0;
     loop {
         match ingest::events::ingest_batch(db, tenant, items.clone(), writers).await {
-            Err(error)
-                if writers == Writers::Shared
-                    && attempt < RETRIES
-                    && ingest::is_retryable(&error) =>
-            {
+            Err(error) if attempt < RETRIES && ingest::is_retryable(&error) => {
                 attempt += 1;
                 tracing::debug!(attempt, error = ?error, "retrying an import batch");
             }
