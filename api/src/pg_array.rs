@@ -4,7 +4,6 @@
 
 use sea_orm::DbErr;
 use sea_orm::sea_query::{OptionEnum, Value};
-use std::fmt::Write;
 
 /// A PostgreSQL array literal of `values`, for `unnest($n::text[])`: a
 /// set of keys joined against a table plans in constant time, where an
@@ -26,13 +25,20 @@ pub fn text_array<'a>(values: impl IntoIterator<Item = &'a str>) -> Value {
 pub(crate) fn element(array: &mut String, value: Value) -> Result<&'static str, DbErr> {
     fn text(array: &mut String, s: &str) {
         array.push('"');
-        for c in s.chars() {
-            if c == '"' || c == '\\' {
-                array.push('\\');
+        if s.contains(['"', '\\']) {
+            for c in s.chars() {
+                if c == '"' || c == '\\' {
+                    array.push('\\');
+                }
+                array.push(c);
             }
-            array.push(c);
+        } else {
+            array.push_str(s);
         }
         array.push('"');
+    }
+    fn int(array: &mut String, v: impl itoa::Integer) {
+        array.push_str(itoa::Buffer::new().format(v));
     }
     fn put<T>(array: &mut String, v: Option<T>, f: impl FnOnce(&mut String, T)) {
         match v {
@@ -46,15 +52,15 @@ pub(crate) fn element(array: &mut String, value: Value) -> Result<&'static str, 
             "bool"
         }
         Value::SmallInt(v) => {
-            put(array, v, |a, v| _ = write!(a, "{v}"));
+            put(array, v, int);
             "int2"
         }
         Value::Int(v) => {
-            put(array, v, |a, v| _ = write!(a, "{v}"));
+            put(array, v, int);
             "int4"
         }
         Value::BigInt(v) => {
-            put(array, v, |a, v| _ = write!(a, "{v}"));
+            put(array, v, int);
             "int8"
         }
         Value::String(v) => {
@@ -69,7 +75,12 @@ pub(crate) fn element(array: &mut String, value: Value) -> Result<&'static str, 
             "text"
         }
         Value::Uuid(v) => {
-            put(array, v, |a, v| _ = write!(a, "{v}"));
+            put(array, v, |a, v| {
+                a.push_str(
+                    v.hyphenated()
+                        .encode_lower(&mut uuid::Uuid::encode_buffer()),
+                )
+            });
             "uuid"
         }
         Value::ChronoDateTimeUtc(v) => {

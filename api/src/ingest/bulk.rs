@@ -14,7 +14,7 @@ use crate::pg_array::element;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Value};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityName,
-    EntityTrait, IdenStatic, Iterable, Statement,
+    EntityTrait, IdenStatic, IntoActiveModel, Iterable, ModelTrait, Statement,
 };
 
 /// What an insert does with a row whose key exists.
@@ -146,6 +146,16 @@ impl Columns {
         Ok(columns)
     }
 
+    /// The columns of `rows`, read in place.
+    pub fn of_rows<M: ModelTrait>(rows: &[&M]) -> Result<Self, DbErr> {
+        let entity = <M::Entity as Default>::default();
+        let mut columns = Self::new(entity.table_name());
+        for column in <M::Entity as EntityTrait>::Column::iter() {
+            columns.column(column.as_str(), rows.iter().map(|row| row.get(column)))?;
+        }
+        Ok(columns)
+    }
+
     /// `INSERT ... SELECT * FROM unnest(...)`, for PostgreSQL.
     pub fn insert(self, conflict: Conflict<'_>) -> Statement {
         let arrays: Vec<String> = self
@@ -195,6 +205,33 @@ where
         insert.exec_without_returning(db).await?;
     }
     Ok(())
+}
+
+/// `insert` of whole models, read in place on PostgreSQL (SQLite's
+/// statements take a copy).
+pub async fn insert_models<M, A, C>(
+    db: &C,
+    rows: &[&M],
+    conflict: Conflict<'_>,
+) -> Result<(), DbErr>
+where
+    M: ModelTrait + IntoActiveModel<A> + Clone,
+    A: ActiveModelTrait<Entity = M::Entity> + ActiveModelBehavior + Send,
+    C: ConnectionTrait,
+{
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_raw(Columns::of_rows(rows)?.insert(conflict))
+            .await?;
+        return Ok(());
+    }
+    let models = rows
+        .iter()
+        .map(|row| (*row).clone().into_active_model().reset_all())
+        .collect();
+    insert(db, models, conflict).await
 }
 
 #[cfg(test)]

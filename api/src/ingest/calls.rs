@@ -18,7 +18,7 @@ use sea_orm::{
     DbBackend, EntityTrait, IdenStatic, IntoActiveModel, QueryFilter, QuerySelect, Statement,
 };
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
 
 /// The columns the projection writes.
@@ -406,19 +406,15 @@ pub async fn store_events(
     }
     let mut agent_names = BTreeSet::new();
     let mut campaign_names = BTreeSet::new();
-    let rows: Vec<call_event::Model> = events
-        .into_iter()
-        .map(|(key, mut row)| {
-            row.call_id = ids[&key];
-            agent_names.extend(row.agent_external_id.clone());
-            campaign_names.extend(row.campaign.clone());
-            events_by_call
-                .entry(row.call_id)
-                .or_default()
-                .push(row.clone());
-            row
-        })
-        .collect();
+    // The new events, by row id: they are stored from `events_by_call`.
+    let mut new_events = HashSet::with_capacity(events.len());
+    for (key, mut row) in events {
+        row.call_id = ids[&key];
+        agent_names.extend(row.agent_external_id.clone());
+        campaign_names.extend(row.campaign.clone());
+        new_events.insert(row.id);
+        events_by_call.entry(row.call_id).or_default().push(row);
+    }
 
     let credits_per_minute = i64::from(tenant.credits_per_minute);
     let projections: Vec<(Projection, Option<String>)> = before
@@ -534,11 +530,12 @@ pub async fn store_events(
         columns: &projected,
     };
     bulk::insert(txn, changed, replace).await?;
-    let rows: Vec<call_event::ActiveModel> = rows
-        .into_iter()
-        .map(|row| row.into_active_model().reset_all())
+    let rows: Vec<&call_event::Model> = events_by_call
+        .values()
+        .flatten()
+        .filter(|e| new_events.contains(&e.id))
         .collect();
-    bulk::insert(txn, rows, Conflict::Fail).await?;
+    bulk::insert_models(txn, &rows, Conflict::Fail).await?;
     rollups.apply(txn, tenant_id).await?;
     contacts
         .refresh(txn, tenant_id, &touched_contacts, &events_by_call)
