@@ -201,3 +201,41 @@ db_test! {
         assert_eq!(api::kpi::rebuild::verify(&app.db, t.uuid).await.unwrap(), Vec::<String>::new());
     }
 }
+
+db_test! {
+    async fn a_follow_up_for_a_contact_a_stream_holds_does_not_wait_for_it(app) {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        if app.db.backend() != sea_orm::DbBackend::Postgres {
+            return; // SQLite writes one batch at a time.
+        }
+        let t = app.create_tenant("Acme").await;
+        let line = json!({ "kind": "event", "eventId": "e1", "provider": "exotel", "providerCallId": "c1", "type": "INITIATED", "occurredAt": "2026-03-01T10:00:00Z", "direction": "OUTBOUND", "toNumber": "9812345001", "contactName": "Asha" }).to_string();
+        let progress = indicatif::ProgressBar::hidden();
+        api::import::import_file(&app.db, t.uuid, &ndjson_file(&[line]), 10, 2, &progress).await.unwrap();
+        let contact = entity::contact::Entity::find()
+            .filter(entity::contact::Column::TenantId.eq(t.uuid))
+            .one(app.db.conn())
+            .await
+            .unwrap()
+            .unwrap();
+        // A stream's batch that holds the contact, as it does from its
+        // contact phase until it commits (taking the tenant row last).
+        let writers = api::ingest::Writers::Shared;
+        let (stream, _gate) = api::ingest::begin(&app.db, t.uuid, writers).await.unwrap();
+        api::ingest::contacts::lock(&stream, t.uuid, &[contact.id]).await.unwrap();
+        // A follow-up takes the tenant row first, then checks its contact:
+        // were the contact locked against that check, each would wait for
+        // the other.
+        let contacts = app.gql(Some(&t.key), "{ contacts(first: 1) { nodes { id } } }", json!({})).await;
+        let id = contacts["data"]["contacts"]["nodes"][0]["id"].clone();
+        let input = json!({ "input": { "contactId": id, "dueAt": "2026-04-01T09:00:00Z", "remark": "call back" } });
+        let created = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            app.gql(Some(&t.key), crate::roles::CREATE_FOLLOW_UP, input),
+        )
+        .await
+        .expect("the follow-up does not wait for the stream");
+        assert!(created["errors"].is_null(), "{created}");
+        api::ingest::commit(stream, t.uuid, writers).await.unwrap();
+    }
+}

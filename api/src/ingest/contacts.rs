@@ -8,7 +8,7 @@ use super::projection::project_contact;
 use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
 use entity::{call, call_event, contact, follow_up};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{LockType, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect,
@@ -85,7 +85,10 @@ pub async fn resolve(
 }
 
 /// Locks the rows of the contacts with these ids (sorted) for the rest of
-/// `txn` (`super::Writers::Shared`).
+/// `txn` (`super::Writers::Shared`). `FOR NO KEY UPDATE` keeps out the other
+/// stream, which takes the same lock, but not a writer that only refers to
+/// a contact (a follow-up's foreign key check): such a writer holds the
+/// tenant row, which a shared writer takes last, so it must never wait here.
 pub async fn lock(txn: &DatabaseTransaction, tenant: Uuid, ids: &[Uuid]) -> ApiResult<()> {
     for chunk in ids.chunks(in_list_limit(txn)) {
         contact::Entity::find()
@@ -94,7 +97,7 @@ pub async fn lock(txn: &DatabaseTransaction, tenant: Uuid, ids: &[Uuid]) -> ApiR
             .filter(contact::Column::TenantId.eq(tenant))
             .filter(contact::Column::Id.is_in(chunk.iter().copied()))
             .order_by_asc(contact::Column::Id)
-            .lock_exclusive()
+            .lock(LockType::NoKeyUpdate)
             .into_tuple::<Uuid>()
             .all(txn)
             .await?;

@@ -26,7 +26,7 @@ pub mod agents;
 pub mod analyses;
 pub(crate) mod bulk;
 mod calls;
-mod contacts;
+pub mod contacts;
 pub mod events;
 pub mod input;
 pub mod projection;
