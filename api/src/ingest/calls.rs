@@ -215,26 +215,40 @@ fn unknown<'a>(create: &'a BTreeSet<String>, ids: &HashMap<String, Uuid>) -> Vec
         .collect()
 }
 
+/// Ids of the tenant's rows of `E` whose `key` column is one of `keys`, by
+/// key (agents by external id, campaigns by name).
+async fn ids_by<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    columns: [E::Column; 3],
+    tenant: Uuid,
+    keys: &[&str],
+) -> ApiResult<HashMap<String, Uuid>> {
+    let [tenant_id, id, key] = columns;
+    let mut ids = HashMap::new();
+    for chunk in keys.chunks(in_list_limit(txn)) {
+        let rows: Vec<(Uuid, String)> = E::find()
+            .select_only()
+            .column(id)
+            .column(key)
+            .filter(tenant_id.eq(tenant))
+            .filter(key.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        ids.extend(rows.into_iter().map(|(id, key)| (key, id)));
+    }
+    Ok(ids)
+}
+
 /// Ids of the tenant's agents with these external ids.
 async fn agent_ids(
     txn: &DatabaseTransaction,
     tenant: Uuid,
     external_ids: &[&str],
 ) -> ApiResult<HashMap<String, Uuid>> {
-    let mut ids = HashMap::new();
-    for chunk in external_ids.chunks(in_list_limit(txn)) {
-        let rows: Vec<(Uuid, String)> = agent::Entity::find()
-            .select_only()
-            .column(agent::Column::Id)
-            .column(agent::Column::ExternalId)
-            .filter(agent::Column::TenantId.eq(tenant))
-            .filter(agent::Column::ExternalId.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        ids.extend(rows.into_iter().map(|(id, ext)| (ext, id)));
-    }
-    Ok(ids)
+    use agent::Column;
+    let columns = [Column::TenantId, Column::Id, Column::ExternalId];
+    ids_by::<agent::Entity>(txn, columns, tenant, external_ids).await
 }
 
 /// Ids of the tenant's campaigns with these names.
@@ -243,20 +257,9 @@ async fn campaign_ids(
     tenant: Uuid,
     names: &[&str],
 ) -> ApiResult<HashMap<String, Uuid>> {
-    let mut ids = HashMap::new();
-    for chunk in names.chunks(in_list_limit(txn)) {
-        let rows: Vec<(Uuid, String)> = campaign::Entity::find()
-            .select_only()
-            .column(campaign::Column::Id)
-            .column(campaign::Column::Name)
-            .filter(campaign::Column::TenantId.eq(tenant))
-            .filter(campaign::Column::Name.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        ids.extend(rows.into_iter().map(|(id, name)| (name, id)));
-    }
-    Ok(ids)
+    use campaign::Column;
+    let columns = [Column::TenantId, Column::Id, Column::Name];
+    ids_by::<campaign::Entity>(txn, columns, tenant, names).await
 }
 
 /// Ids of the tenant's campaigns with these names, after creating those of
