@@ -16,6 +16,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::DbBackend;
 use serde::Deserialize;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
 
 /// One line of an import file. (Lines are parsed one at a time, so the
@@ -146,11 +148,13 @@ fn push<T>(
 }
 
 /// Reads and parses `file` line by line, sending full batches to their
-/// writers; returns the lines that are not a message (number and reason).
+/// writers, until the end or until a writer has `failed`; returns the lines
+/// that are not a message (number and reason).
 fn read(
     file: std::fs::File,
     batch: usize,
     writers: &[tokio::sync::mpsc::Sender<Batch>],
+    failed: &AtomicBool,
     progress: &ProgressBar,
     path: &Path,
 ) -> anyhow::Result<Vec<(u64, String, String)>> {
@@ -176,9 +180,10 @@ fn read(
         match serde_json::from_str::<Message>(&line) {
             Ok(message) => {
                 if let Some((writer, full)) = buffers.push(number, message, batch)
-                    && writers[writer].blocking_send(full).is_err()
+                    && (failed.load(Ordering::Relaxed)
+                        || writers[writer].blocking_send(full).is_err())
                 {
-                    // The writer stopped on an error; it reports it.
+                    // A writer stopped on an error; it reports it.
                     return Ok(rejected);
                 }
             }
@@ -186,7 +191,7 @@ fn read(
         }
     }
     for (writer, rest) in buffers.rest() {
-        if writers[writer].blocking_send(rest).is_err() {
+        if failed.load(Ordering::Relaxed) || writers[writer].blocking_send(rest).is_err() {
             break;
         }
     }
@@ -194,24 +199,38 @@ fn read(
 }
 
 /// Writes the batches one writer receives. Events are written as `writers`
-/// says; analyses and transcripts always alone.
+/// says; analyses and transcripts always alone. On an error it marks the
+/// import `failed`, which stops the reader.
 async fn write(
     db: Db,
     tenant: tenant::Model,
+    batches: tokio::sync::mpsc::Receiver<Batch>,
+    writers: Writers,
+    failed: Arc<AtomicBool>,
+) -> ApiResult<ImportSummary> {
+    let written = write_all(&db, &tenant, batches, writers).await;
+    if written.is_err() {
+        failed.store(true, Ordering::Relaxed);
+    }
+    written
+}
+
+async fn write_all(
+    db: &Db,
+    tenant: &tenant::Model,
     mut batches: tokio::sync::mpsc::Receiver<Batch>,
     writers: Writers,
 ) -> ApiResult<ImportSummary> {
     let mut summary = ImportSummary::default();
     while let Some(batch) = batches.recv().await {
         let (result, lines) = match batch {
-            Batch::Events(lines, items) => (events(&db, &tenant, items, writers).await?, lines),
+            Batch::Events(lines, items) => (events(db, tenant, items, writers).await?, lines),
             Batch::Analyses(lines, items) => {
-                (ingest::analyses::ingest(&db, &tenant, items).await?, lines)
+                (ingest::analyses::ingest(db, tenant, items).await?, lines)
             }
-            Batch::Transcripts(lines, items) => (
-                ingest::transcripts::ingest(&db, &tenant, items).await?,
-                lines,
-            ),
+            Batch::Transcripts(lines, items) => {
+                (ingest::transcripts::ingest(db, tenant, items).await?, lines)
+            }
         };
         summary.absorb(result, &lines);
     }
@@ -267,6 +286,7 @@ pub async fn import_file(
         1 => Writers::Exclusive,
         _ => Writers::Shared,
     };
+    let failed = Arc::new(AtomicBool::new(false));
     let mut senders = Vec::with_capacity(streams);
     let mut writers = Vec::with_capacity(streams);
     for _ in 0..streams {
@@ -278,22 +298,29 @@ pub async fn import_file(
             tenant.clone(),
             batches,
             mode,
+            failed.clone(),
         )));
     }
     let reader = {
         let (progress, path) = (progress.clone(), path.to_owned());
-        tokio::task::spawn_blocking(move || read(file, batch, &senders, &progress, &path))
+        tokio::task::spawn_blocking(move || read(file, batch, &senders, &failed, &progress, &path))
     };
-    let mut summary = ImportSummary::default();
+    // Every writer ends before the import does, even when one fails: the
+    // reader then stops at its next full batch, and the others finish the
+    // batches they have.
+    let mut parts = Vec::with_capacity(writers.len());
     for writer in writers {
-        let part = writer.await.context("writing")??;
+        parts.push(writer.await.context("writing")?);
+    }
+    let unreadable = reader.await.context("reading the file")?;
+    let mut summary = ImportSummary::default();
+    for part in parts {
+        let part = part?;
         summary.accepted += part.accepted;
         summary.duplicates += part.duplicates;
         summary.rejected.extend(part.rejected);
     }
-    summary
-        .rejected
-        .extend(reader.await.context("reading the file")??);
+    summary.rejected.extend(unreadable?);
     summary.rejected.sort_by_key(|(line, _, _)| *line);
     Ok(summary)
 }
