@@ -41,6 +41,13 @@ pub struct ImportSummary {
 }
 
 impl ImportSummary {
+    /// Adds another writer's summary.
+    fn merge(&mut self, other: ImportSummary) {
+        self.accepted += other.accepted;
+        self.duplicates += other.duplicates;
+        self.rejected.extend(other.rejected);
+    }
+
     fn absorb(&mut self, result: IngestResult, lines: &[u64]) {
         self.accepted += result.accepted as u64;
         self.duplicates += result.duplicates as u64;
@@ -315,10 +322,7 @@ pub async fn import_file(
     let unreadable = reader.await.context("reading the file")?;
     let mut summary = ImportSummary::default();
     for part in parts {
-        let part = part?;
-        summary.accepted += part.accepted;
-        summary.duplicates += part.duplicates;
-        summary.rejected.extend(part.rejected);
+        summary.merge(part?);
     }
     summary.rejected.extend(unreadable?);
     summary.rejected.sort_by_key(|(line, _, _)| *line);

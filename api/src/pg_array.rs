@@ -9,16 +9,29 @@ use sea_orm::sea_query::{OptionEnum, Value};
 /// set of keys joined against a table plans in constant time, where an
 /// `IN` list of thousands costs the planner per value.
 pub fn text_array<'a>(values: impl IntoIterator<Item = &'a str>) -> Value {
+    let values = values
+        .into_iter()
+        .map(|value| Value::String(Some(value.to_owned())));
+    // Text always encodes.
+    let (array, _) = literal(values).expect("text encodes");
+    Value::String(Some(array))
+}
+
+/// The array literal of `values` (all of one type) and the PostgreSQL
+/// type of its elements ("text" for no elements).
+pub(crate) fn literal(
+    values: impl IntoIterator<Item = Value>,
+) -> Result<(String, &'static str), DbErr> {
     let mut array = String::from("{");
+    let mut kind = None;
     for (i, value) in values.into_iter().enumerate() {
         if i > 0 {
             array.push(',');
         }
-        // Text always encodes.
-        let _ = element(&mut array, Value::String(Some(value.to_owned())));
+        kind.get_or_insert(element(&mut array, value)?);
     }
     array.push('}');
-    Value::String(Some(array))
+    Ok((array, kind.unwrap_or("text")))
 }
 
 /// Appends one array element for `value`; returns its PostgreSQL type.

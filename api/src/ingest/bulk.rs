@@ -10,7 +10,7 @@
 //! inserts of as many rows as its limit of bound values allows.
 
 use super::rows_per_statement;
-use crate::pg_array::element;
+use crate::pg_array::literal;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Value};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityName,
@@ -113,17 +113,9 @@ impl Columns {
         name: &str,
         values: impl IntoIterator<Item = Value>,
     ) -> Result<(), DbErr> {
-        let mut array = String::from("{");
-        let mut kind = None;
-        for (i, value) in values.into_iter().enumerate() {
-            if i > 0 {
-                array.push(',');
-            }
-            kind.get_or_insert(element(&mut array, value)?);
-        }
-        array.push('}');
+        let (array, kind) = literal(values)?;
         self.names.push(name.to_owned());
-        self.types.push(kind.unwrap_or("text"));
+        self.types.push(kind);
         self.arrays.push(array);
         Ok(())
     }

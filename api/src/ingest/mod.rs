@@ -35,7 +35,9 @@ pub mod validate;
 
 use crate::db::{Db, bump_data_version, scope_to_tenant};
 use crate::error::{ApiError, ApiResult};
+use crate::pg_array::literal;
 use async_graphql::SimpleObject;
+use sea_orm::sea_query::Value;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement};
 use sha2::{Digest, Sha256};
 use tokio::sync::MutexGuard;
@@ -208,15 +210,12 @@ pub(crate) async fn lock_keys<'a>(
     }
     hashes.sort_unstable();
     hashes.dedup();
-    let list: Vec<String> = hashes.iter().map(i32::to_string).collect();
+    let (hashes, _) = literal(hashes.into_iter().map(|h| Value::Int(Some(h))))?;
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT count(pg_advisory_xact_lock($1, k)) \
          FROM (SELECT k FROM unnest($2::int4[]) AS u(k) ORDER BY k) AS s",
-        [
-            (kind as i32).into(),
-            format!("{{{}}}", list.join(",")).into(),
-        ],
+        [(kind as i32).into(), hashes.into()],
     ))
     .await?;
     Ok(())
