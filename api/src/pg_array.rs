@@ -17,18 +17,37 @@ pub fn text_array<'a>(values: impl IntoIterator<Item = &'a str>) -> Value {
     Value::String(Some(array))
 }
 
+/// Array parameter `$n` (an array literal of `ty` elements) as `unnest` and
+/// joins should read it: through a scalar sub-select. Given `$n::ty[]`
+/// directly, the planner parses the whole literal while planning, to
+/// estimate how many rows `unnest` yields, and the executor parses it
+/// again; PostgreSQL plans each batch's statement anew, so that was every
+/// array twice. A sub-select is run once, at execution, and is opaque to
+/// the estimate (100 rows), which keeps joins against a key list on the
+/// index rather than hashing the table.
+pub fn param(n: usize, ty: &str) -> String {
+    format!("(SELECT ${n}::{ty}[])")
+}
+
 /// The array literal of `values` (all of one type) and the PostgreSQL
 /// type of its elements ("text" for no elements).
 pub(crate) fn literal(
     values: impl IntoIterator<Item = Value>,
 ) -> Result<(String, &'static str), DbErr> {
+    let values = values.into_iter();
+    let count = values.size_hint().0;
     let mut array = String::from("{");
     let mut kind = None;
-    for (i, value) in values.into_iter().enumerate() {
+    for (i, value) in values.enumerate() {
         if i > 0 {
             array.push(',');
         }
         kind.get_or_insert(element(&mut array, value)?);
+        if i == 0 {
+            // The rest at about the first element's length: one allocation
+            // rather than a copy at every doubling.
+            array.reserve(count.saturating_sub(1) * array.len());
+        }
     }
     array.push('}');
     Ok((array, kind.unwrap_or("text")))

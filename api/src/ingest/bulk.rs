@@ -2,15 +2,15 @@
 //!
 //! On PostgreSQL a batch's rows for one table go in one statement with one
 //! array parameter per column: `INSERT INTO t (a, b) SELECT * FROM
-//! unnest($1::uuid[], $2::text[])`. A multi-row `VALUES` list costs the
-//! planner about a microsecond per bound value (an ingest batch binds
-//! hundreds of thousands), while `unnest` plans in constant time and its
-//! statement text, and so its prepared statement, is the same for every
-//! batch. SQLite, which plans a `VALUES` list cheaply, gets multi-row
+//! unnest((SELECT $1::uuid[]), (SELECT $2::text[]))`, each array read once
+//! (`pg_array::param`). A multi-row `VALUES` list costs the planner about a
+//! microsecond per bound value (an ingest batch binds hundreds of
+//! thousands), while `unnest` plans in constant time and its statement
+//! text, and so its prepared statement, is the same for every batch. SQLite, which plans a `VALUES` list cheaply, gets multi-row
 //! inserts of as many rows as its limit of bound values allows.
 
 use super::rows_per_statement;
-use crate::pg_array::literal;
+use crate::pg_array::{literal, param};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Value};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityName,
@@ -154,7 +154,7 @@ impl Columns {
             .types
             .iter()
             .enumerate()
-            .map(|(i, ty)| format!("${}::{ty}[]", i + 1))
+            .map(|(i, ty)| param(i + 1, ty))
             .collect();
         let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
         let sql = format!(
@@ -269,7 +269,7 @@ mod tests {
         };
         assert_eq!(
             columns.insert(add).sql,
-            r#"INSERT INTO "t" ("k", "n") SELECT * FROM unnest($1::int4[], $2::int8[]) ON CONFLICT ("k") DO UPDATE SET "n" = "t"."n" + excluded."n""#
+            r#"INSERT INTO "t" ("k", "n") SELECT * FROM unnest((SELECT $1::int4[]), (SELECT $2::int8[])) ON CONFLICT ("k") DO UPDATE SET "n" = "t"."n" + excluded."n""#
         );
     }
 }

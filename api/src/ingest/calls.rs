@@ -320,7 +320,7 @@ async fn find_rows(
 ) -> ApiResult<Vec<call::Model>> {
     if txn.get_database_backend() == DbBackend::Postgres {
         let sql = "SELECT c.* FROM calls c \
-                   JOIN unnest($2::text[], $3::text[]) AS k(provider, provider_call_id) \
+                   JOIN unnest((SELECT $2::text[]), (SELECT $3::text[])) AS k(provider, provider_call_id) \
                    ON c.provider = k.provider AND c.provider_call_id = k.provider_call_id \
                    WHERE c.tenant_id = $1";
         let values = [

@@ -85,7 +85,7 @@ async fn known_event_ids(
             .query_all_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "SELECT e.event_id FROM call_events e \
-                 JOIN unnest($2::text[]) AS k(event_id) ON e.event_id = k.event_id \
+                 JOIN unnest((SELECT $2::text[])) AS k(event_id) ON e.event_id = k.event_id \
                  WHERE e.tenant_id = $1",
                 [tenant.into(), pg_array::text_array(ids)],
             ))

@@ -214,7 +214,7 @@ pub(crate) async fn lock_keys<'a>(
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT count(pg_advisory_xact_lock($1, k)) \
-         FROM (SELECT k FROM unnest($2::int4[]) AS u(k) ORDER BY k) AS s",
+         FROM (SELECT k FROM unnest((SELECT $2::int4[])) AS u(k) ORDER BY k) AS s",
         [(kind as i32).into(), hashes.into()],
     ))
     .await?;
