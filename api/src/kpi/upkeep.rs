@@ -227,17 +227,19 @@ async fn upsert<C: ConnectionTrait>(
     if rows.is_empty() {
         return Ok(());
     }
+    let changed = changed_counters(&rows);
+    let names: Vec<&str> = changed.iter().map(|&i| COLUMNS[i]).collect();
     if db.get_database_backend() == DbBackend::Postgres {
-        return upsert_columns(db, tenant, table, &keys, rows).await;
+        return upsert_columns(db, tenant, table, &keys, &changed, &names, rows).await;
     }
     let columns: Vec<Alias> = keys
         .iter()
-        .chain(COLUMNS.iter())
+        .chain(names.iter())
         .map(|c| Alias::new(*c))
         .collect();
     let add = Conflict::Add {
         key: &keys,
-        columns: &COLUMNS,
+        columns: &names,
     };
     for chunk in rows.chunks(crate::ingest::rows_per_statement(db, columns.len())) {
         let mut insert = Query::insert();
@@ -248,7 +250,7 @@ async fn upsert<C: ConnectionTrait>(
             let mut values: Vec<SimpleExpr> = Vec::with_capacity(columns.len());
             values.push(tenant.into());
             values.extend(key_values.iter().cloned().map(Expr::val));
-            values.extend(counters.0.iter().map(|v| SimpleExpr::from(*v)));
+            values.extend(changed.iter().map(|&i| SimpleExpr::from(counters.0[i])));
             insert.values_panic(values);
         }
         if let Some(conflict) = add.on_conflict(table) {
@@ -259,12 +261,26 @@ async fn upsert<C: ConnectionTrait>(
     Ok(())
 }
 
-/// `upsert` on PostgreSQL: the rows as one array per column.
+/// The counters (indexes into `COLUMNS`) that some row changes. Only these
+/// are written: the others keep their value, the column's default (0) in a
+/// new row. A batch of call events changes the call counters alone, and an
+/// analysis the lead counters, so each upsert carries about a third of the
+/// columns.
+fn changed_counters(rows: &[(Vec<Value>, Counters)]) -> Vec<usize> {
+    (0..COLUMNS.len())
+        .filter(|&i| rows.iter().any(|(_, c)| c.0[i] != 0))
+        .collect()
+}
+
+/// `upsert` on PostgreSQL: the rows as one array per column, the counters
+/// `changed` (named `names`) alone.
 async fn upsert_columns<C: ConnectionTrait>(
     db: &C,
     tenant: Uuid,
     table: &'static str,
     keys: &[&'static str],
+    changed: &[usize],
+    names: &[&str],
     rows: Vec<(Vec<Value>, Counters)>,
 ) -> Result<(), DbErr> {
     let mut columns = Columns::new(table);
@@ -272,12 +288,12 @@ async fn upsert_columns<C: ConnectionTrait>(
     for (i, key) in keys[1..].iter().enumerate() {
         columns.column(key, rows.iter().map(|(values, _)| values[i].clone()))?;
     }
-    for (i, counter) in COLUMNS.iter().enumerate() {
-        columns.column(counter, rows.iter().map(|(_, c)| Value::from(c.0[i])))?;
+    for (&i, name) in changed.iter().zip(names) {
+        columns.column(name, rows.iter().map(|(_, c)| Value::from(c.0[i])))?;
     }
     let add = Conflict::Add {
         key: keys,
-        columns: &COLUMNS,
+        columns: names,
     };
     db.execute_raw(columns.insert(add)).await?;
     Ok(())
