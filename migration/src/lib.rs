@@ -25,6 +25,7 @@ mod m20261204_000001_add_month_rollups;
 mod m20261204_000002_drop_implied_tenant_keys;
 mod m20261204_000003_merge_call_list_indexes;
 mod m20261204_000004_create_exact_sum;
+mod m20261204_000005_skip_counter_statistics;
 
 pub use m20261204_000001_add_month_rollups::local_midnight;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000002_drop_implied_tenant_keys::Migration),
             Box::new(m20261204_000003_merge_call_list_indexes::Migration),
             Box::new(m20261204_000004_create_exact_sum::Migration),
+            Box::new(m20261204_000005_skip_counter_statistics::Migration),
         ]
     }
 }

@@ -284,3 +284,61 @@ db_test! {
         assert_eq!(kpis(&app, &t.key, march, Value::Null).await, before);
     }
 }
+
+/// Rollup counters are summed, never filtered on, so `ANALYZE` skips them
+/// (their statistics cost more than any other column's and were never
+/// read) and keeps those of the keys the KPI queries select by.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyze_keeps_rollup_key_statistics_and_skips_the_counters() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let Some(app) = spawn_app(Backend::Postgres, module_path!()).await else {
+        return;
+    };
+    let t = app.create_tenant("Acme").await;
+    send_events(
+        &app,
+        &t.key,
+        vec![
+            event("i", "c1", "INITIATED", 0),
+            event("b", "c1", "BUSY", 5),
+        ],
+    )
+    .await;
+    let conn = app.db.conn();
+    conn.execute_unprepared("ANALYZE").await.unwrap();
+    let rows = conn
+        .query_all_raw(Statement::from_string(
+            app.db.backend(),
+            "SELECT tablename::text AS t, attname::text AS a FROM pg_stats \
+             WHERE tablename LIKE 'kpi%' ORDER BY 1, 2",
+        ))
+        .await
+        .unwrap();
+    let stats: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r.try_get("", "t").unwrap(), r.try_get("", "a").unwrap()))
+        .collect();
+    for table in [
+        "kpi_totals_quarter",
+        "kpi_agent_rollups_day",
+        "kpi_rollups_month",
+    ] {
+        for key in ["tenant_id", "grain", "bucket"] {
+            assert!(
+                stats.contains(&(table.to_owned(), key.to_owned())),
+                "{table}.{key} has statistics: {stats:?}"
+            );
+        }
+    }
+    assert!(stats.contains(&("kpi_rollups_quarter".into(), "status".into())));
+    let counters: Vec<_> = stats
+        .iter()
+        .filter(|(_, column)| {
+            migration::m20250101_000004_create_kpi_rollups::COUNTERS.contains(&column.as_str())
+        })
+        .collect();
+    assert!(
+        counters.is_empty(),
+        "no counter has statistics: {counters:?}"
+    );
+}
