@@ -9,10 +9,11 @@ use crate::auth::Access;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::ingest::validate::check_len;
+use crate::ingest::{self, Writers};
 use chrono::{DateTime, Utc};
 use entity::enums::FollowUpStatus;
 use entity::{call, contact, follow_up};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, SqlErr};
 use uuid::Uuid;
 
 /// A follow-up to schedule.
@@ -42,16 +43,24 @@ fn remark(remark: Option<String>) -> ApiResult<Option<String>> {
 }
 
 /// Schedules a follow-up in the caller's tenant.
+///
+/// It is written as a shared writer of the ingest path (`ingest::Writers`):
+/// beside an import's streams, its contact locked (by the foreign key
+/// check) before the tenant row, as theirs are. An ingest batch that
+/// removes a contact no call names locks it first, so the follow-up either
+/// commits first, and keeps its contact, or finds it gone (NOT_FOUND).
 pub async fn create(db: &Db, access: &Access, new: NewFollowUp) -> ApiResult<follow_up::Model> {
     let tenant = access.tenant.uuid();
     let remark = remark(new.remark)?;
+    let writers = Writers::Shared;
+    let (txn, _gate) = ingest::begin(db, tenant, writers).await?;
     let contact = contact::Entity::find_by_id((tenant, new.contact_id))
-        .one(db.conn())
+        .one(&txn)
         .await?
         .ok_or(ApiError::NotFound("contact"))?;
     if let Some(call_id) = new.call_id {
         let call = call::Entity::find_by_id((tenant, call_id))
-            .one(db.conn())
+            .one(&txn)
             .await?
             .ok_or(ApiError::NotFound("call"))?;
         if call.contact_id != Some(contact.id) {
@@ -59,7 +68,6 @@ pub async fn create(db: &Db, access: &Access, new: NewFollowUp) -> ApiResult<fol
         }
     }
     let now = Utc::now();
-    let (txn, _gate) = db.begin_tenant_write(tenant).await?;
     let row = follow_up::ActiveModel {
         tenant_id: Set(tenant),
         id: Set(Uuid::now_v7()),
@@ -76,8 +84,17 @@ pub async fn create(db: &Db, access: &Access, new: NewFollowUp) -> ApiResult<fol
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await?;
-    txn.commit().await?;
+    .await
+    .map_err(|e| match e.sql_err() {
+        // Its contact was removed by the batch it waited for.
+        Some(SqlErr::ForeignKeyConstraintViolation(m))
+            if m.contains("fk_follow_ups_contact_id") =>
+        {
+            ApiError::NotFound("contact")
+        }
+        _ => e.into(),
+    })?;
+    ingest::commit(txn, tenant, writers).await?;
     Ok(row)
 }
 

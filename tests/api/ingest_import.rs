@@ -223,9 +223,9 @@ db_test! {
         let writers = api::ingest::Writers::Shared;
         let (stream, _gate) = api::ingest::begin(&app.db, t.uuid, writers).await.unwrap();
         api::ingest::contacts::lock(&stream, t.uuid, &[contact.id]).await.unwrap();
-        // A follow-up takes the tenant row first, then checks its contact:
-        // were the contact locked against that check, each would wait for
-        // the other.
+        // A follow-up is a shared writer too: it checks its contact (a
+        // foreign key check), which a stream that merely names the contact
+        // must not hold up.
         let contacts = app.gql(Some(&t.key), "{ contacts(first: 1) { nodes { id } } }", json!({})).await;
         let id = contacts["data"]["contacts"]["nodes"][0]["id"].clone();
         let input = json!({ "input": { "contactId": id, "dueAt": "2026-04-01T09:00:00Z", "remark": "call back" } });
@@ -237,5 +237,109 @@ db_test! {
         .expect("the follow-up does not wait for the stream");
         assert!(created["errors"].is_null(), "{created}");
         api::ingest::commit(stream, t.uuid, writers).await.unwrap();
+    }
+}
+
+/// The contact of call c1 of a fresh import, and the line that moves c1 to
+/// another phone, which leaves that contact named by no call (so a batch
+/// with it removes the contact, unless it has a follow-up).
+async fn contact_about_to_be_orphaned(
+    app: &crate::helpers::TestApp,
+    tenant: uuid::Uuid,
+) -> (entity::contact::Model, String) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let first = json!({ "kind": "event", "eventId": "e1", "provider": "exotel", "providerCallId": "c1", "type": "INITIATED", "occurredAt": "2026-03-01T10:00:00Z", "direction": "OUTBOUND", "toNumber": "9812345001" }).to_string();
+    let progress = indicatif::ProgressBar::hidden();
+    api::import::import_file(&app.db, tenant, &ndjson_file(&[first]), 10, 2, &progress)
+        .await
+        .unwrap();
+    let contact = entity::contact::Entity::find()
+        .filter(entity::contact::Column::TenantId.eq(tenant))
+        .one(app.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    let moved = json!({ "kind": "event", "eventId": "e2", "provider": "exotel", "providerCallId": "c1", "type": "RINGING", "occurredAt": "2026-03-01T10:00:05Z", "contactPhone": "9812345002" }).to_string();
+    (contact, moved)
+}
+
+db_test! {
+    async fn a_follow_up_being_created_keeps_the_contact_a_stream_would_remove(app) {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+        if app.db.backend() != sea_orm::DbBackend::Postgres {
+            return; // SQLite writes one transaction at a time.
+        }
+        let t = app.create_tenant("Acme").await;
+        let (contact, moved) = contact_about_to_be_orphaned(&app, t.uuid).await;
+        // A follow-up for the contact, written as `follow_up::create` writes
+        // it and not yet committed.
+        let writers = api::ingest::Writers::Shared;
+        let (txn, _gate) = api::ingest::begin(&app.db, t.uuid, writers).await.unwrap();
+        let now = chrono::Utc::now();
+        let follow_up = entity::follow_up::ActiveModel {
+            tenant_id: Set(t.uuid),
+            id: Set(uuid::Uuid::now_v7()),
+            contact_id: Set(contact.id),
+            call_id: Set(None),
+            due_at: Set(now),
+            remark: Set(None),
+            status: Set(entity::enums::FollowUpStatus::Pending),
+            created_by_user_id: Set(None),
+            created_by_key_id: Set(None),
+            updated_by_user_id: Set(None),
+            updated_by_key_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .unwrap();
+        // Meanwhile a stream moves the contact's only call to another phone.
+        let (db, path) = (app.db.clone(), ndjson_file(&[moved]));
+        let import = tokio::spawn(async move {
+            let progress = indicatif::ProgressBar::hidden();
+            api::import::import_file(&db, t.uuid, &path, 10, 2, &progress).await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!import.is_finished(), "the stream waits for the follow-up's transaction");
+        api::ingest::commit(txn, t.uuid, writers).await.unwrap();
+        assert_eq!(import.await.unwrap().unwrap().accepted, 1);
+
+        let kept = entity::contact::Entity::find_by_id((t.uuid, contact.id)).one(app.db.conn()).await.unwrap();
+        assert!(kept.is_some(), "a contact with a follow-up stays");
+        let still = entity::follow_up::Entity::find_by_id((t.uuid, follow_up.id)).one(app.db.conn()).await.unwrap();
+        assert!(still.is_some(), "and so does its follow-up");
+    }
+}
+
+db_test! {
+    async fn a_follow_up_for_a_contact_a_stream_removes_meanwhile_is_not_found(app) {
+        use sea_orm::{ConnectionTrait, Statement};
+        if app.db.backend() != sea_orm::DbBackend::Postgres {
+            return; // SQLite writes one transaction at a time.
+        }
+        let t = app.create_tenant("Acme").await;
+        let (contact, _) = contact_about_to_be_orphaned(&app, t.uuid).await;
+        let contacts = app.gql(Some(&t.key), "{ contacts(first: 1) { nodes { id } } }", json!({})).await;
+        let id = contacts["data"]["contacts"]["nodes"][0]["id"].clone();
+        // A stream's batch that removes the contact, as `contacts::refresh`
+        // does: locked, then deleted, the tenant row taken at commit.
+        let writers = api::ingest::Writers::Shared;
+        let (stream, _gate) = api::ingest::begin(&app.db, t.uuid, writers).await.unwrap();
+        for sql in [
+            format!("SELECT id FROM contacts WHERE tenant_id = '{}' AND id = '{}' FOR UPDATE", t.uuid, contact.id),
+            format!("UPDATE calls SET contact_id = NULL WHERE tenant_id = '{}'", t.uuid),
+            format!("DELETE FROM contacts WHERE tenant_id = '{}' AND id = '{}'", t.uuid, contact.id),
+        ] {
+            stream.execute_raw(Statement::from_string(sea_orm::DbBackend::Postgres, sql)).await.unwrap();
+        }
+        let commit_after_a_while = async {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            api::ingest::commit(stream, t.uuid, writers).await.unwrap();
+        };
+        let input = json!({ "input": { "contactId": id, "dueAt": "2026-04-01T09:00:00Z" } });
+        let create = app.gql(Some(&t.key), crate::roles::CREATE_FOLLOW_UP, input);
+        let (created, ()) = tokio::join!(create, commit_after_a_while);
+        assert_eq!(crate::helpers::error_code(&created), "NOT_FOUND", "{created}");
     }
 }

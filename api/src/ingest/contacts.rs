@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use entity::{call, call_event, contact, follow_up};
 use sea_orm::sea_query::{LockType, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
@@ -87,9 +87,22 @@ pub async fn resolve(
 /// Locks the rows of the contacts with these ids (sorted) for the rest of
 /// `txn` (`super::Writers::Shared`). `FOR NO KEY UPDATE` keeps out the other
 /// stream, which takes the same lock, but not a writer that only refers to
-/// a contact (a follow-up's foreign key check): such a writer holds the
-/// tenant row, which a shared writer takes last, so it must never wait here.
+/// a contact (a follow-up's foreign key check), so a follow-up is never
+/// held up by a stream that merely names its contact.
 pub async fn lock(txn: &DatabaseTransaction, tenant: Uuid, ids: &[Uuid]) -> ApiResult<()> {
+    lock_rows(txn, tenant, ids, LockType::NoKeyUpdate).await
+}
+
+/// `lock` with the lock of `kind`.
+async fn lock_rows(
+    txn: &DatabaseTransaction,
+    tenant: Uuid,
+    ids: &[Uuid],
+    kind: LockType,
+) -> ApiResult<()> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(()); // SQLite has one writer at a time.
+    }
     for chunk in ids.chunks(in_list_limit(txn)) {
         contact::Entity::find()
             .select_only()
@@ -97,7 +110,7 @@ pub async fn lock(txn: &DatabaseTransaction, tenant: Uuid, ids: &[Uuid]) -> ApiR
             .filter(contact::Column::TenantId.eq(tenant))
             .filter(contact::Column::Id.is_in(chunk.iter().copied()))
             .order_by_asc(contact::Column::Id)
-            .lock(LockType::NoKeyUpdate)
+            .lock(kind)
             .into_tuple::<Uuid>()
             .all(txn)
             .await?;
@@ -222,6 +235,12 @@ async fn refresh_stored(
         .filter(|id| !named.contains(id))
         .collect();
     if !orphans.is_empty() {
+        // Locked first, against every writer that refers to them: a
+        // follow-up being created for one of them (its foreign key check
+        // holds the contact) either commits first, and the delete below,
+        // a statement of its own, sees it and keeps the contact, or waits
+        // for this batch and finds its contact gone.
+        lock_rows(txn, tenant, &orphans, LockType::Update).await?;
         contact::Entity::delete_many()
             .filter(contact::Column::TenantId.eq(tenant))
             .filter(contact::Column::Id.is_in(orphans.iter().copied()))

@@ -20,7 +20,12 @@
 //! 4. the tenant row, whose `data_version` a shared writer increments last.
 //!
 //! An exclusive writer takes the tenant lock before anything else, so it
-//! waits for the streams' open batches and they wait for it.
+//! waits for the streams' open batches and they wait for it. Creating a
+//! follow-up is a shared writer too (`follow_up::create`): it refers to its
+//! contact, which step 2 does not lock against, and takes the tenant row
+//! last. A batch that removes a contact no call names locks it `FOR
+//! UPDATE` first, so a follow-up created for it meanwhile is either seen
+//! by the removal (and keeps it) or waits and finds the contact gone.
 
 pub mod agents;
 pub mod analyses;
