@@ -6,8 +6,9 @@
 //! (`pg_array::param`). A multi-row `VALUES` list costs the planner about a
 //! microsecond per bound value (an ingest batch binds hundreds of
 //! thousands), while `unnest` plans in constant time and its statement
-//! text, and so its prepared statement, is the same for every batch. SQLite, which plans a `VALUES` list cheaply, gets multi-row
-//! inserts of as many rows as its limit of bound values allows.
+//! text, and so its prepared statement, is the same for every batch.
+//! SQLite, which plans a `VALUES` list cheaply, gets multi-row inserts of
+//! as many rows as its limit of bound values allows.
 
 use super::rows_per_statement;
 use crate::pg_array::{literal, param};
