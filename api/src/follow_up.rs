@@ -5,7 +5,7 @@
 //! are final, so changing a finished follow-up is a CONFLICT. Only a
 //! pending one can be rescheduled.
 
-use crate::auth::Access;
+use crate::auth::{Access, Actor};
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::ingest::validate::check_len;
@@ -67,22 +67,14 @@ pub async fn create(db: &Db, access: &Access, new: NewFollowUp) -> ApiResult<fol
             return Err(ApiError::invalid("callId", "is not a call of this contact"));
         }
     }
-    let now = Utc::now();
-    let row = follow_up::ActiveModel {
-        tenant_id: Set(tenant),
-        id: Set(Uuid::now_v7()),
-        contact_id: Set(contact.id),
-        call_id: Set(new.call_id),
-        due_at: Set(new.due_at),
-        remark: Set(remark),
-        status: Set(FollowUpStatus::Pending),
-        created_by_user_id: Set(access.actor.user()),
-        created_by_key_id: Set(access.actor.key()),
-        updated_by_user_id: Set(None),
-        updated_by_key_id: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
+    let row = pending(
+        tenant,
+        contact.id,
+        new.call_id,
+        new.due_at,
+        remark,
+        access.actor,
+    )
     .insert(&txn)
     .await
     .map_err(|e| match e.sql_err() {
@@ -96,6 +88,35 @@ pub async fn create(db: &Db, access: &Access, new: NewFollowUp) -> ApiResult<fol
     })?;
     ingest::commit(txn, tenant, writers).await?;
     Ok(row)
+}
+
+/// The row of a new pending follow-up of `contact` in `tenant`, after
+/// `call` if given, due at `due_at`, its remark already checked, created by
+/// `actor`.
+pub fn pending(
+    tenant: Uuid,
+    contact: Uuid,
+    call: Option<Uuid>,
+    due_at: DateTime<Utc>,
+    remark: Option<String>,
+    actor: Actor,
+) -> follow_up::ActiveModel {
+    let now = Utc::now();
+    follow_up::ActiveModel {
+        tenant_id: Set(tenant),
+        id: Set(Uuid::now_v7()),
+        contact_id: Set(contact),
+        call_id: Set(call),
+        due_at: Set(due_at),
+        remark: Set(remark),
+        status: Set(FollowUpStatus::Pending),
+        created_by_user_id: Set(actor.user()),
+        created_by_key_id: Set(actor.key()),
+        updated_by_user_id: Set(None),
+        updated_by_key_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
 }
 
 /// Completes, cancels or reschedules follow-up `id` of the caller's tenant.

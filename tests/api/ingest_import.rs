@@ -265,7 +265,7 @@ async fn contact_about_to_be_orphaned(
 
 db_test! {
     async fn a_follow_up_being_created_keeps_the_contact_a_stream_would_remove(app) {
-        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+        use sea_orm::{ActiveModelTrait, EntityTrait};
         if app.db.backend() != sea_orm::DbBackend::Postgres {
             return; // SQLite writes one transaction at a time.
         }
@@ -275,22 +275,7 @@ db_test! {
         // it and not yet committed.
         let writers = api::ingest::Writers::Shared;
         let (txn, _gate) = api::ingest::begin(&app.db, t.uuid, writers).await.unwrap();
-        let now = chrono::Utc::now();
-        let follow_up = entity::follow_up::ActiveModel {
-            tenant_id: Set(t.uuid),
-            id: Set(uuid::Uuid::now_v7()),
-            contact_id: Set(contact.id),
-            call_id: Set(None),
-            due_at: Set(now),
-            remark: Set(None),
-            status: Set(entity::enums::FollowUpStatus::Pending),
-            created_by_user_id: Set(None),
-            created_by_key_id: Set(None),
-            updated_by_user_id: Set(None),
-            updated_by_key_id: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
+        let follow_up = api::follow_up::pending(t.uuid, contact.id, None, chrono::Utc::now(), None, api::auth::Actor::Operator)
         .insert(&txn)
         .await
         .unwrap();
