@@ -319,10 +319,14 @@ async fn find_rows(
     keys: &BTreeSet<CallKey>,
 ) -> ApiResult<Vec<call::Model>> {
     if txn.get_database_backend() == DbBackend::Postgres {
-        let sql = "SELECT c.* FROM calls c \
-                   JOIN unnest((SELECT $2::text[]), (SELECT $3::text[])) AS k(provider, provider_call_id) \
-                   ON c.provider = k.provider AND c.provider_call_id = k.provider_call_id \
-                   WHERE c.tenant_id = $1";
+        let sql = format!(
+            "SELECT c.* FROM calls c \
+             JOIN unnest({}, {}) AS k(provider, provider_call_id) \
+             ON c.provider = k.provider AND c.provider_call_id = k.provider_call_id \
+             WHERE c.tenant_id = $1",
+            pg_array::param(2, "text"),
+            pg_array::param(3, "text")
+        );
         let values = [
             tenant.into(),
             pg_array::text_array(keys.iter().map(|(p, _)| p.as_str())),

@@ -84,9 +84,12 @@ async fn known_event_ids(
         let rows = txn
             .query_all_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "SELECT e.event_id FROM call_events e \
-                 JOIN unnest((SELECT $2::text[])) AS k(event_id) ON e.event_id = k.event_id \
-                 WHERE e.tenant_id = $1",
+                format!(
+                    "SELECT e.event_id FROM call_events e \
+                     JOIN unnest({}) AS k(event_id) ON e.event_id = k.event_id \
+                     WHERE e.tenant_id = $1",
+                    pg_array::param(2, "text")
+                ),
                 [tenant.into(), pg_array::text_array(ids)],
             ))
             .await?;

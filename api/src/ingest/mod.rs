@@ -40,7 +40,7 @@ pub mod validate;
 
 use crate::db::{Db, bump_data_version, scope_to_tenant};
 use crate::error::{ApiError, ApiResult};
-use crate::pg_array::literal;
+use crate::pg_array::{literal, param};
 use async_graphql::SimpleObject;
 use sea_orm::sea_query::Value;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement};
@@ -218,8 +218,11 @@ pub(crate) async fn lock_keys<'a>(
     let (hashes, _) = literal(hashes.into_iter().map(|h| Value::Int(Some(h))))?;
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT count(pg_advisory_xact_lock($1, k)) \
-         FROM (SELECT k FROM unnest((SELECT $2::int4[])) AS u(k) ORDER BY k) AS s",
+        format!(
+            "SELECT count(pg_advisory_xact_lock($1, k)) \
+             FROM (SELECT k FROM unnest({}) AS u(k) ORDER BY k) AS s",
+            param(2, "int4")
+        ),
         [(kind as i32).into(), hashes.into()],
     ))
     .await?;
