@@ -469,9 +469,10 @@ pub async fn store_events(
     let contacts = contacts::resolve(txn, tenant_id, &calls_by_phone, &events_by_call, now).await?;
     if writers == Writers::Shared {
         // The contacts this batch's calls name or named: rows another
-        // stream's calls may name too.
+        // stream's calls may name too. (Those it created are hidden from
+        // the other stream until it commits.)
         let named = before.iter().filter_map(|(_, c)| c.contact_id);
-        let mut ids: Vec<Uuid> = named.chain(contacts.ids()).collect();
+        let mut ids: Vec<Uuid> = named.chain(contacts.stored_ids()).collect();
         ids.sort_unstable();
         ids.dedup();
         contacts::lock(txn, tenant_id, &ids).await?;

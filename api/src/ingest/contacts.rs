@@ -119,9 +119,14 @@ async fn lock_rows(
 }
 
 impl Resolved {
-    /// The ids of the contacts resolved.
-    pub fn ids(&self) -> impl Iterator<Item = Uuid> + '_ {
-        self.by_phone.values().map(|c| c.id)
+    /// The ids of the contacts resolved that existed before the batch.
+    /// (Those it created no other transaction can see until it commits,
+    /// and their phones are locked, so they need no row lock.)
+    pub fn stored_ids(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.by_phone
+            .values()
+            .map(|c| c.id)
+            .filter(|id| !self.created.contains(id))
     }
 
     /// The id of the contact with this phone.
