@@ -3,7 +3,7 @@
 //! path a list of keys, each as one parameter.
 
 use sea_orm::DbErr;
-use sea_orm::sea_query::{OptionEnum, Value};
+use sea_orm::sea_query::{ArrayType, OptionEnum, Value};
 
 /// A PostgreSQL array literal of `values`, for `unnest($n::text[])`: a
 /// set of keys joined against a table plans in constant time, where an
@@ -27,6 +27,65 @@ pub fn text_array<'a>(values: impl IntoIterator<Item = &'a str>) -> Value {
 /// index rather than hashing the table.
 pub fn param(n: usize, ty: &str) -> String {
     format!("(SELECT ${n}::{ty}[])")
+}
+
+/// A column of values (all of one type) as one array parameter of a
+/// statement: binary when every value is a set UUID or instant, the two
+/// types whose text form PostgreSQL parses slowest (about 0.3 µs an element
+/// against 0.03 µs for text, so a batch's id and time columns were a third
+/// of its array parsing); otherwise an array literal, which can hold NULL
+/// elements (sea-query binds binary arrays without them).
+#[derive(Debug)]
+pub(crate) struct ArrayParam {
+    /// What is bound.
+    pub value: Value,
+    /// The PostgreSQL type of the elements.
+    pub element: &'static str,
+    binary: bool,
+}
+
+impl ArrayParam {
+    pub fn of(values: impl IntoIterator<Item = Value>) -> Result<Self, DbErr> {
+        let values: Vec<Value> = values.into_iter().collect();
+        let binary = match values.first() {
+            Some(Value::Uuid(_)) => Some((ArrayType::Uuid, "uuid")),
+            Some(Value::ChronoDateTimeUtc(_)) => {
+                Some((ArrayType::ChronoDateTimeUtc, "timestamptz"))
+            }
+            _ => None,
+        }
+        .filter(|_| {
+            values.iter().all(|v| {
+                matches!(v, Value::Uuid(Some(_)) | Value::ChronoDateTimeUtc(Some(_)))
+                    && std::mem::discriminant(v) == std::mem::discriminant(&values[0])
+            })
+        });
+        Ok(match binary {
+            Some((ty, element)) => Self {
+                value: Value::Array(ty, Some(Box::new(values))),
+                element,
+                binary: true,
+            },
+            None => {
+                let (array, element) = literal(values)?;
+                Self {
+                    value: Value::String(Some(array)),
+                    element,
+                    binary: false,
+                }
+            }
+        })
+    }
+
+    /// The array as parameter `$n` of a statement, read as `param` reads
+    /// one. A literal is spelled with its `text` type: the two kinds of one
+    /// column are then two statements, each prepared for its own type.
+    pub fn sql(&self, n: usize) -> String {
+        match self.binary {
+            true => param(n, self.element),
+            false => format!("(SELECT ${n}::text::{}[])", self.element),
+        }
+    }
 }
 
 /// The array literal of `values` (all of one type) and the PostgreSQL

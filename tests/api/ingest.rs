@@ -475,3 +475,37 @@ db_test! {
         assert_eq!(agent::Entity::find().all(app.db.conn()).await.unwrap().len(), 2);
     }
 }
+
+db_test! {
+    async fn batches_that_alternate_set_and_missing_ids_store_every_call(app) {
+        // A column whose values are all set (each call's agent) travels as a
+        // binary array; one with a missing value as a literal. Batches of
+        // each kind in turn, over the same pooled connections, must each be
+        // read as what they are.
+        let t = app.create_tenant("Acme").await;
+        for round in 0..4 {
+            let with_agent = round % 2 == 0;
+            let events = (0..3)
+                .map(|i| {
+                    let call = format!("r{round}c{i}");
+                    let extra = match with_agent || i > 0 {
+                        true => json!({ "agentExternalId": format!("agent-{i}"), "campaign": "spring" }),
+                        false => json!({}),
+                    };
+                    event_with(&format!("{call}-e"), &call, "INITIATED", round * 10 + i, extra)
+                })
+                .collect();
+            let result = send_events(&app, &t.key, events).await;
+            assert_eq!(result["accepted"], 3, "round {round}: {result}");
+        }
+        for round in 0..4 {
+            for i in 0..3 {
+                let c = call_row(&app, t.uuid, &format!("r{round}c{i}")).await;
+                let expect_agent = round % 2 == 0 || i > 0;
+                assert_eq!(c.agent_id.is_some(), expect_agent, "r{round}c{i}");
+                assert_eq!(c.campaign_id.is_some(), expect_agent, "r{round}c{i}");
+                assert_eq!(c.initiated_at, Some(at(round * 10 + i)), "r{round}c{i}");
+            }
+        }
+    }
+}

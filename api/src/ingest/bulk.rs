@@ -2,8 +2,9 @@
 //!
 //! On PostgreSQL a batch's rows for one table go in one statement with one
 //! array parameter per column: `INSERT INTO t (a, b) SELECT * FROM
-//! unnest((SELECT $1::uuid[]), (SELECT $2::text[]))`, each array read once
-//! (`pg_array::param`). A multi-row `VALUES` list costs the planner about a
+//! unnest((SELECT $1::uuid[]), (SELECT $2::text::text[]))`, each array read
+//! once (`pg_array::param`), ids and instants in binary
+//! (`pg_array::ArrayParam`). A multi-row `VALUES` list costs the planner about a
 //! microsecond per bound value (an ingest batch binds hundreds of
 //! thousands), while `unnest` plans in constant time and its statement
 //! text, and so its prepared statement, is the same for every batch.
@@ -11,7 +12,7 @@
 //! as many rows as its limit of bound values allows.
 
 use super::rows_per_statement;
-use crate::pg_array::{literal, param};
+use crate::pg_array::ArrayParam;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Value};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityName,
@@ -93,8 +94,7 @@ fn quoted(names: &[&str]) -> String {
 pub struct Columns {
     table: String,
     names: Vec<String>,
-    types: Vec<&'static str>,
-    arrays: Vec<String>,
+    arrays: Vec<ArrayParam>,
 }
 
 impl Columns {
@@ -103,7 +103,6 @@ impl Columns {
         Self {
             table: table.to_owned(),
             names: Vec::new(),
-            types: Vec::new(),
             arrays: Vec::new(),
         }
     }
@@ -114,10 +113,8 @@ impl Columns {
         name: &str,
         values: impl IntoIterator<Item = Value>,
     ) -> Result<(), DbErr> {
-        let (array, kind) = literal(values)?;
         self.names.push(name.to_owned());
-        self.types.push(kind);
-        self.arrays.push(array);
+        self.arrays.push(ArrayParam::of(values)?);
         Ok(())
     }
 
@@ -152,10 +149,10 @@ impl Columns {
     /// `INSERT ... SELECT * FROM unnest(...)`, for PostgreSQL.
     pub fn insert(self, conflict: Conflict<'_>) -> Statement {
         let arrays: Vec<String> = self
-            .types
+            .arrays
             .iter()
             .enumerate()
-            .map(|(i, ty)| param(i + 1, ty))
+            .map(|(i, array)| array.sql(i + 1))
             .collect();
         let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
         let sql = format!(
@@ -168,7 +165,7 @@ impl Columns {
         Statement::from_sql_and_values(
             DbBackend::Postgres,
             sql,
-            self.arrays.into_iter().map(|a| Value::String(Some(a))),
+            self.arrays.into_iter().map(|a| a.value),
         )
     }
 }
@@ -254,9 +251,56 @@ mod tests {
                 ],
             )
             .unwrap();
-        assert_eq!(columns.arrays[0], r#"{"say \"hi\" \\ bye",NULL,"{,}"}"#);
-        assert_eq!(columns.arrays[1], "{-3,NULL,7}");
-        assert_eq!(columns.types, ["text", "int8"]);
+        let literals: Vec<_> = columns
+            .arrays
+            .iter()
+            .map(|a| (&a.value, a.element))
+            .collect();
+        assert_eq!(
+            literals,
+            [
+                (
+                    &Value::String(Some(r#"{"say \"hi\" \\ bye",NULL,"{,}"}"#.into())),
+                    "text"
+                ),
+                (&Value::String(Some("{-3,NULL,7}".into())), "int8")
+            ]
+        );
+    }
+
+    #[test]
+    fn set_ids_and_instants_bind_as_binary_arrays_and_a_null_among_them_as_a_literal() {
+        let id = uuid::Uuid::from_u128(7);
+        let at = chrono::DateTime::from_timestamp(1_800_000_000, 5_000).unwrap();
+        let mut columns = Columns::new("t");
+        columns
+            .column("id", [Value::from(id), Value::from(id)])
+            .unwrap();
+        columns.column("at", [Value::from(at)]).unwrap();
+        columns
+            .column("maybe", [Value::from(id), Value::Uuid(None)])
+            .unwrap();
+        assert_eq!(
+            columns.arrays[0].value,
+            Value::Array(
+                sea_orm::sea_query::ArrayType::Uuid,
+                Some(Box::new(vec![Value::from(id), Value::from(id)]))
+            )
+        );
+        assert!(matches!(
+            columns.arrays[1].value,
+            Value::Array(sea_orm::sea_query::ArrayType::ChronoDateTimeUtc, _)
+        ));
+        assert_eq!(
+            columns.arrays[2].value,
+            Value::String(Some(format!("{{{id},NULL}}")))
+        );
+        // The two kinds are spelled apart, so neither reuses a statement
+        // prepared for the other's parameter type.
+        assert_eq!(
+            columns.insert(Conflict::Fail).sql,
+            r#"INSERT INTO "t" ("id", "at", "maybe") SELECT * FROM unnest((SELECT $1::uuid[]), (SELECT $2::timestamptz[]), (SELECT $3::text::uuid[]))"#
+        );
     }
 
     #[test]
@@ -270,7 +314,7 @@ mod tests {
         };
         assert_eq!(
             columns.insert(add).sql,
-            r#"INSERT INTO "t" ("k", "n") SELECT * FROM unnest((SELECT $1::int4[]), (SELECT $2::int8[])) ON CONFLICT ("k") DO UPDATE SET "n" = "t"."n" + excluded."n""#
+            r#"INSERT INTO "t" ("k", "n") SELECT * FROM unnest((SELECT $1::text::int4[]), (SELECT $2::text::int8[])) ON CONFLICT ("k") DO UPDATE SET "n" = "t"."n" + excluded."n""#
         );
     }
 }
