@@ -4,12 +4,13 @@
 //! array parameter per column: `INSERT INTO t (a, b) SELECT * FROM
 //! unnest((SELECT $1::uuid[]), (SELECT $2::text::text[]))`, each array read
 //! once (`pg_array::param`), ids and instants in binary
-//! (`pg_array::ArrayParam`). A multi-row `VALUES` list costs the planner about a
-//! microsecond per bound value (an ingest batch binds hundreds of
+//! (`pg_array::ArrayParam`). A multi-row `VALUES` list costs the planner
+//! about a microsecond per bound value (an ingest batch binds hundreds of
 //! thousands), while `unnest` plans in constant time and its statement
-//! text, and so its prepared statement, is the same for every batch.
-//! SQLite, which plans a `VALUES` list cheaply, gets multi-row inserts of
-//! as many rows as its limit of bound values allows.
+//! text, and so its prepared statement, is the same for every batch with
+//! the same columns of each kind. SQLite, which plans a `VALUES` list
+//! cheaply, gets multi-row inserts of as many rows as its limit of bound
+//! values allows.
 
 use super::rows_per_statement;
 use crate::pg_array::ArrayParam;
